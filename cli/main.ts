@@ -1,0 +1,43 @@
+import { PulseError, UsageError, messageOf } from '../core/errors.ts';
+import { schemasCommand, topicsCommand } from './schemaCommands.ts';
+import { stackCommand } from './stackCommand.ts';
+
+const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
+
+usage: twitch-pulse <command> [options]
+
+  stack up|down|status     local Kafka, schema registry, ClickHouse and MinIO on 127.0.0.1
+  schemas register         register every topic's Avro schema (BACKWARD compatibility)
+  topics create|list       create the catalogue's topics (idempotent), or list them
+
+Configuration comes from the environment; see the README's table.`;
+
+type Command = (argv: readonly string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  stack: stackCommand,
+  schemas: schemasCommand,
+  topics: topicsCommand,
+};
+
+/** Runs one CLI invocation and returns its exit code (2 for usage errors, 1 for failures). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    return await command(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const code = error instanceof PulseError ? ` [${error.code}]` : '';
+    console.error(`twitch-pulse ${name}: ${messageOf(error)}${code}`);
+    return 1;
+  }
+}

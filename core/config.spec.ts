@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ConfigError } from './errors.ts';
+import { ENV_VARS, REPO_ROOT, endpointsFromEnv, envPort, envValue } from './config.ts';
+
+describe('configuration', () => {
+  it('falls back to documented defaults and reads overrides', () => {
+    assert.equal(envValue('KAFKA_BROKERS', {}), '127.0.0.1:9092');
+    assert.equal(envValue('KAFKA_BROKERS', { KAFKA_BROKERS: 'k:1' }), 'k:1');
+    assert.equal(envValue('STACK_DIR', {}), `${REPO_ROOT}/.stack`);
+    assert.deepEqual(endpointsFromEnv({ KAFKA_BROKERS: 'a:1, b:2' }).kafkaBrokers, ['a:1', 'b:2']);
+  });
+
+  it('rejects a bad port naming the variable and its bound', () => {
+    assert.throws(() => envPort('KAFKA_PORT', { KAFKA_PORT: '70000' }), (e: unknown) =>
+      e instanceof ConfigError && /KAFKA_PORT must be a port in 1\.\.65535, got "70000"/.test(e.message));
+  });
+
+  it('lists every variable in the README configuration table', () => {
+    const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
+    for (const v of ENV_VARS) assert.match(readme, new RegExp(`\\| \`${v.name}\` \\|`), `${v.name} in README`);
+  });
+});

@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.ts';
+
+/** Root folder of the twitch-pulse checkout. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+/** One environment variable the project reads, with its default and meaning. */
+export interface EnvVar {
+  readonly name: string;
+  readonly defaultValue: string;
+  readonly doc: string;
+  /** Secrets are never logged or printed. */
+  readonly secret?: boolean;
+}
+
+/**
+ * Every environment variable twitch-pulse reads. The README's configuration table lists the
+ * same names (a unit test keeps them in step).
+ */
+export const ENV_VARS: readonly EnvVar[] = Object.freeze([
+  { name: 'KAFKA_BROKERS', defaultValue: '127.0.0.1:9092', doc: 'Comma-separated Kafka bootstrap brokers.' },
+  { name: 'SCHEMA_REGISTRY_URL', defaultValue: 'http://127.0.0.1:8081/apis/ccompat/v7', doc: 'Confluent-API root of the schema registry.' },
+  { name: 'CLICKHOUSE_URL', defaultValue: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP endpoint.' },
+  { name: 'CLICKHOUSE_USER', defaultValue: 'default', doc: 'ClickHouse user.' },
+  { name: 'CLICKHOUSE_PASSWORD', defaultValue: '', doc: 'ClickHouse password.', secret: true },
+  { name: 'CLICKHOUSE_DATABASE', defaultValue: 'twitch_pulse', doc: 'ClickHouse database of the project.' },
+  { name: 'MINIO_ENDPOINT', defaultValue: 'http://127.0.0.1:9002', doc: 'MinIO (S3) endpoint.' },
+  { name: 'MINIO_ROOT_USER', defaultValue: 'twitchpulse', doc: 'MinIO access key (the stack starts MinIO with it).' },
+  { name: 'MINIO_ROOT_PASSWORD', defaultValue: 'twitchpulse-secret', doc: 'MinIO secret key (the stack starts MinIO with it).', secret: true },
+  { name: 'MINIO_BUCKET', defaultValue: 'twitch-pulse-archive', doc: 'Bucket for the raw-topic archive.' },
+  { name: 'STACK_DIR', defaultValue: '<repo>/.stack', doc: 'Where the local stack keeps installs, data, logs and PIDs.' },
+  { name: 'KAFKA_PORT', defaultValue: '9092', doc: 'Local stack: Kafka broker port.' },
+  { name: 'KAFKA_CONTROLLER_PORT', defaultValue: '9093', doc: 'Local stack: Kafka KRaft controller port.' },
+  { name: 'REGISTRY_PORT', defaultValue: '8081', doc: 'Local stack: Apicurio Registry port.' },
+  { name: 'CLICKHOUSE_HTTP_PORT', defaultValue: '8123', doc: 'Local stack: ClickHouse HTTP port.' },
+  { name: 'CLICKHOUSE_TCP_PORT', defaultValue: '9000', doc: 'Local stack: ClickHouse native port.' },
+  { name: 'MINIO_PORT', defaultValue: '9002', doc: 'Local stack: MinIO S3 port.' },
+  { name: 'MINIO_CONSOLE_PORT', defaultValue: '9003', doc: 'Local stack: MinIO console port.' },
+  { name: 'LOG_LEVEL', defaultValue: 'info', doc: 'debug, info, warn or error.' },
+]);
+
+/** Reads a variable from `env`, falling back to the documented default. */
+export function envValue(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const spec = ENV_VARS.find((v) => v.name === name);
+  if (!spec) throw new ConfigError(name, 'is not a known twitch-pulse environment variable');
+  const value = env[name];
+  if (value !== undefined && value !== '') return value;
+  return name === 'STACK_DIR' ? `${REPO_ROOT}/.stack` : spec.defaultValue;
+}
+
+/** Reads a TCP port variable, validated to 1..65535. */
+export function envPort(name: string, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = envValue(name, env);
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(name, `must be a port in 1..65535, got ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
+
+/** Connection settings of the servers twitch-pulse talks to. */
+export interface Endpoints {
+  readonly kafkaBrokers: readonly string[];
+  readonly registryUrl: string;
+  readonly clickhouse: { readonly url: string; readonly user: string; readonly password: string; readonly database: string };
+  readonly minio: { readonly endpoint: string; readonly accessKey: string; readonly secretKey: string; readonly bucket: string };
+}
+
+/** Endpoints from the environment (defaults: the local stack on 127.0.0.1). */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Endpoints {
+  return Object.freeze({
+    kafkaBrokers: envValue('KAFKA_BROKERS', env).split(',').map((b) => b.trim()).filter(Boolean),
+    registryUrl: envValue('SCHEMA_REGISTRY_URL', env).replace(/\/$/, ''),
+    clickhouse: {
+      url: envValue('CLICKHOUSE_URL', env),
+      user: envValue('CLICKHOUSE_USER', env),
+      password: envValue('CLICKHOUSE_PASSWORD', env),
+      database: envValue('CLICKHOUSE_DATABASE', env),
+    },
+    minio: {
+      endpoint: envValue('MINIO_ENDPOINT', env),
+      accessKey: envValue('MINIO_ROOT_USER', env),
+      secretKey: envValue('MINIO_ROOT_PASSWORD', env),
+      bucket: envValue('MINIO_BUCKET', env),
+    },
+  });
+}

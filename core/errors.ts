@@ -1,0 +1,132 @@
+/**
+ * The one error module of twitch-pulse. Every error the project throws on purpose is a
+ * {@link PulseError}: callers branch on the class (or `code`), never on message text.
+ *
+ * `retriable` says whether the same call may succeed later (a server was down) or never will
+ * (the input is bad). `cause` keeps the underlying error.
+ */
+
+/** Context fields an error may carry; all optional, logged as structured fields. */
+export interface ErrorContext {
+  topic?: string;
+  partition?: number;
+  offset?: string;
+  channel?: string;
+  subject?: string;
+  schemaId?: number;
+  field?: string;
+  service?: string;
+}
+
+/** Base class of every twitch-pulse error. */
+export class PulseError extends Error {
+  /** Stable machine-readable code, e.g. `SERDE_MISSING_MAGIC_BYTE`. */
+  readonly code: string;
+  /** True when retrying the same operation later may succeed. */
+  readonly retriable: boolean;
+  readonly context: ErrorContext;
+
+  constructor(
+    message: string,
+    options: { code: string; retriable?: boolean; cause?: unknown; context?: ErrorContext },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.retriable = options.retriable ?? false;
+    this.context = options.context ?? {};
+  }
+}
+
+/** A configuration value or spec is out of bounds. Names the field and its bound. */
+export class ConfigError extends PulseError {
+  constructor(field: string, message: string) {
+    super(`${field} ${message}`, { code: 'CONFIG_INVALID', context: { field } });
+  }
+}
+
+/** A payload cannot be decoded from the Confluent wire format. Never retriable. */
+export class DeserializationError extends PulseError {}
+
+/** The first byte is not the Confluent magic byte 0. */
+export class MissingMagicByteError extends DeserializationError {
+  constructor(found: number | undefined, context: ErrorContext = {}) {
+    super(
+      found === undefined
+        ? 'payload is empty: expected magic byte 0 followed by a 4-byte schema id'
+        : `payload starts with byte ${found}, expected the Confluent magic byte 0`,
+      { code: 'SERDE_MISSING_MAGIC_BYTE', context },
+    );
+  }
+}
+
+/** The payload names a schema id that the registry does not know. */
+export class UnknownSchemaIdError extends DeserializationError {
+  constructor(schemaId: number, cause: unknown, context: ErrorContext = {}) {
+    super(`schema id ${schemaId} is not known to the schema registry`, {
+      code: 'SERDE_UNKNOWN_SCHEMA_ID',
+      cause,
+      context: { ...context, schemaId },
+    });
+  }
+}
+
+/** The Avro body does not match the writer schema named by its id. */
+export class CorruptPayloadError extends DeserializationError {
+  constructor(schemaId: number, cause: unknown, context: ErrorContext = {}) {
+    super(`payload with schema id ${schemaId} does not decode: ${messageOf(cause)}`, {
+      code: 'SERDE_CORRUPT_PAYLOAD',
+      cause,
+      context: { ...context, schemaId },
+    });
+  }
+}
+
+/** A value does not match the schema it is to be written with. */
+export class SerializationError extends PulseError {
+  constructor(message: string, cause: unknown, context: ErrorContext = {}) {
+    super(message, { code: 'SERDE_INVALID_RECORD', cause, context });
+  }
+}
+
+/** The registry refused a schema because it breaks the subject's compatibility rule. */
+export class SchemaIncompatibleError extends PulseError {
+  constructor(subject: string, detail: string, cause?: unknown) {
+    super(`schema for subject ${subject} is not compatible with earlier versions: ${detail}`, {
+      code: 'SCHEMA_INCOMPATIBLE',
+      cause,
+      context: { subject },
+    });
+  }
+}
+
+/** A server the project needs did not answer (Kafka, registry, ClickHouse, MinIO). */
+export class UnavailableError extends PulseError {
+  constructor(service: string, detail: string, cause?: unknown) {
+    super(`${service} is unavailable: ${detail}`, {
+      code: 'SERVICE_UNAVAILABLE',
+      retriable: true,
+      cause,
+      context: { service },
+    });
+  }
+}
+
+/** The local stack could not install or start a service. */
+export class StackError extends PulseError {
+  constructor(service: string, detail: string, cause?: unknown) {
+    super(`${service}: ${detail}`, { code: 'STACK_FAILED', cause, context: { service } });
+  }
+}
+
+/** A command line was wrong; the CLI prints it with usage and exits 2. */
+export class UsageError extends PulseError {
+  constructor(message: string) {
+    super(message, { code: 'USAGE' });
+  }
+}
+
+/** The message of anything thrown, without assuming it is an Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import avro from 'avsc';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import {
+  CorruptPayloadError,
+  MissingMagicByteError,
+  SerializationError,
+  UnavailableError,
+  UnknownSchemaIdError,
+} from '../core/errors.ts';
+import { TOPICS, loadSchema } from './catalogue.ts';
+import { AvroSerde, readSchemaId } from './serde.ts';
+
+// Unit tests stand a map of schemas in for the registry; test/integration covers Apicurio.
+function serdeWith(types: Record<number, avro.Type>, failure?: { status?: number; message: string }): AvroSerde {
+  const registry = {
+    async getSchema(id: number) {
+      if (failure) throw Object.assign(new Error(failure.message), failure.status ? { status: failure.status } : {});
+      const type = types[id];
+      if (!type) throw Object.assign(new Error(`Schema ${id} not found`), { status: 404 });
+      return type;
+    },
+  } as unknown as SchemaRegistry;
+  return new AvroSerde(registry, 'http://unused');
+}
+
+// avsc decodes records into instances of generated classes; compare their plain data.
+const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+
+const rateType = avro.Type.forSchema(loadSchema(TOPICS.chatRates) as avro.Schema);
+const rate = {
+  channel: 'xqc', roomId: '71092938', windowStartMs: 1_700_000_000_000, windowEndMs: 1_700_000_010_000,
+  sizeMs: 10_000, messages: 42, chatters: 17, firstTimeChatters: 1, emoteOnlyMessages: 3, bits: 100,
+  topEmotes: [{ id: '25', count: 9 }], early: false,
+};
+
+describe('AvroSerde', () => {
+  it('writes the Confluent wire format: magic byte 0, big-endian schema id, Avro body', async () => {
+    const bytes = await serdeWith({ 7: rateType }).encode(7, rate);
+    assert.equal(bytes[0], 0);
+    assert.equal(bytes.readInt32BE(1), 7);
+    assert.deepEqual(plain(rateType.fromBuffer(bytes.subarray(5))), rate);
+  });
+
+  it('round-trips a record', async () => {
+    const serde = serdeWith({ 7: rateType });
+    const { schemaId, value } = await serde.decode(await serde.encode(7, rate));
+    assert.equal(schemaId, 7);
+    assert.deepEqual(plain(value), rate);
+  });
+
+  it('rejects a value that does not match the schema, naming the field', async () => {
+    const encode = serdeWith({ 7: rateType }).encode(7, { ...rate, messages: 'many' });
+    await assert.rejects(encode, (e: unknown) => e instanceof SerializationError && /messages/.test(e.message));
+  });
+
+  it('fails with MissingMagicByteError on an empty payload or a payload without magic byte', async () => {
+    const serde = serdeWith({ 7: rateType });
+    await assert.rejects(serde.decode(Buffer.alloc(0)), MissingMagicByteError);
+    await assert.rejects(serde.decode(null), MissingMagicByteError);
+    await assert.rejects(serde.decode(Buffer.from('{"json":true}')), (e: unknown) =>
+      e instanceof MissingMagicByteError && e.code === 'SERDE_MISSING_MAGIC_BYTE' && !e.retriable);
+  });
+
+  it('fails with UnknownSchemaIdError when the registry answers 404 for the id', async () => {
+    const payload = Buffer.from([0, 0, 0, 0x30, 0x39, 1, 2]);
+    await assert.rejects(serdeWith({}).decode(payload, { topic: 't', partition: 2, offset: '9' }), (e: unknown) =>
+      e instanceof UnknownSchemaIdError && e.context.schemaId === 12345 && e.context.topic === 't');
+  });
+
+  it('reports an unreachable registry as retriable UnavailableError, not as bad data', async () => {
+    const payload = Buffer.from([0, 0, 0, 0, 7, 1]);
+    await assert.rejects(serdeWith({}, { message: 'connect ECONNREFUSED' }).decode(payload), (e: unknown) =>
+      e instanceof UnavailableError && e.retriable);
+  });
+
+  it('fails with CorruptPayloadError on a truncated Avro body or header', async () => {
+    const serde = serdeWith({ 7: rateType });
+    const good = await serde.encode(7, rate);
+    await assert.rejects(serde.decode(good.subarray(0, 12)), CorruptPayloadError);
+    assert.throws(() => readSchemaId(Buffer.from([0, 0, 1])), CorruptPayloadError);
+  });
+
+  it('fetches a schema once and then encodes without the registry', async () => {
+    let calls = 0;
+    const registry = { async getSchema() { calls++; return rateType; } } as unknown as SchemaRegistry;
+    const serde = new AvroSerde(registry, 'http://unused');
+    const encode = await serde.encoder(3);
+    for (let i = 0; i < 100; i++) encode(rate);
+    await serde.decode(encode(rate));
+    assert.equal(calls, 1);
+  });
+});
