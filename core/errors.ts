@@ -119,6 +119,15 @@ export class StackError extends PulseError {
   }
 }
 
+/** A line is not valid IRC, or not a usable Twitch chat line. Carries the raw line. */
+export class IrcParseError extends PulseError {
+  readonly line: string;
+  constructor(reason: string, line: string, context: ErrorContext = {}) {
+    super(reason, { code: 'IRC_MALFORMED', context });
+    this.line = line;
+  }
+}
+
 /** A command line was wrong; the CLI prints it with usage and exits 2. */
 export class UsageError extends PulseError {
   constructor(message: string) {
