@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { UnavailableError, messageOf } from '../../core/errors.ts';
 import type { TopicSpec } from '../../schemas/catalogue.ts';
 
@@ -21,8 +21,10 @@ export async function createTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
+      // waitForLeaders: true sometimes fails with UNKNOWN_TOPIC_OR_PARTITION against KRaft
+      // (kafkajs issues #815, #1563); create without it and poll metadata instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
@@ -34,6 +36,7 @@ export async function createTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         })),
       });
     }
+    await waitForLeaders(admin, missing.map((s) => s.name));
     const created = new Set(missing.map((s) => s.name));
     return specs.map((s) => ({ name: s.name, created: created.has(s.name) }));
   } catch (error) {
@@ -41,5 +44,21 @@ export async function createTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     throw new UnavailableError('kafka', messageOf(error), error);
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Polls metadata until every partition of `topics` has a leader (at most `timeoutMs`). */
+export async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new UnavailableError('kafka', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

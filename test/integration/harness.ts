@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { endpointsFromEnv } from '../../core/config.ts';
+import { waitForLeaders } from '../../connectors/kafka/admin.ts';
 import { createKafka } from '../../connectors/kafka/client.ts';
 
 /**
@@ -24,7 +25,8 @@ export async function createTestTopic(kafka: Kafka, topic: string, partitions = 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+    await waitForLeaders(admin, [topic]);
   } finally {
     await admin.disconnect();
   }
