@@ -1,4 +1,5 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
+import { ingestCommand, replayCommand } from './ingestCommands.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
 import { stackCommand } from './stackCommand.ts';
 
@@ -9,6 +10,9 @@ usage: twitch-pulse <command> [options]
   stack up|down|status     local Kafka, schema registry, ClickHouse and MinIO on 127.0.0.1
   schemas register         register every topic's Avro schema (BACKWARD compatibility)
   topics create|list       create the catalogue's topics (idempotent), or list them
+  ingest --channels a,b    live Twitch chat (tmi.js, anonymous by default) into Kafka
+  replay FILE|- [--speed N | --max]
+                           recorded raw IRC lines into Kafka (default: as fast as possible)
 
 Configuration comes from the environment; see the README's table.`;
 
@@ -18,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   stack: stackCommand,
   schemas: schemasCommand,
   topics: topicsCommand,
+  ingest: ingestCommand,
+  replay: replayCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code (2 for usage errors, 1 for failures). */

@@ -64,6 +64,8 @@ export class BufferedProducer {
   private closed = false;
   private warnedLevel = 0;
   private down = false;
+  /** Resolved after every produce attempt, so waiters can re-check the buffer. */
+  private batchWaiters: Array<() => void> = [];
 
   constructor(kafka: Kafka, options: BufferedProducerOptions = {}) {
     this.options = {
@@ -118,6 +120,17 @@ export class BufferedProducer {
     return { ...this.stats };
   }
 
+  /**
+   * Resolves when the buffer has room again (a few batches, or half its byte bound): callers
+   * that can wait, such as a replay, await it so they do not outrun Kafka.
+   */
+  async backpressure(): Promise<void> {
+    while (this.stats.buffered > 4 * this.options.maxBatchRecords || this.stats.bufferedBytes > this.options.maxBufferedBytes / 2) {
+      this.kick();
+      await new Promise<void>((resolve) => this.batchWaiters.push(resolve));
+    }
+  }
+
   /** Resolves once every record enqueued so far is acknowledged by Kafka. */
   async flush(): Promise<void> {
     while (this.stats.buffered > 0) {
@@ -142,8 +155,23 @@ export class BufferedProducer {
   }
 
   private async drain(): Promise<void> {
+    try {
+      await this.drainLoop();
+    } finally {
+      this.wakeWaiters();
+    }
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.batchWaiters;
+    this.batchWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async drainLoop(): Promise<void> {
     let backoffMs = this.options.retryBackoffMs;
     while (this.stats.buffered > 0 && !this.closed) {
+      this.wakeWaiters();
       const end = Math.min(this.queue.length, this.head + this.options.maxBatchRecords);
       const batch = this.queue.slice(this.head, end);
       try {

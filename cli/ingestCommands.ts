@@ -1,0 +1,102 @@
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { endpointsFromEnv } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
+import { Progress } from '../core/progress.ts';
+import { replay } from '../connectors/replay/replay.ts';
+import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
+import type { IngestStats } from '../connectors/twitch/chatIngest.ts';
+import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
+import { parseArgs, stringOption } from './args.ts';
+
+function summary(stats: IngestStats): string {
+  return JSON.stringify({
+    lines: stats.lines, messages: stats.messages, events: stats.events, moderation: stats.moderation,
+    control: stats.control, malformed: stats.malformed, cheers: stats.cheers, bits: stats.bits, refused: stats.refused,
+  });
+}
+
+/**
+ * `twitch-pulse replay FILE|- [--speed N | --max]`: recorded raw IRC lines into Kafka, the same
+ * records live ingestion writes. Without --speed it replays as fast as Kafka takes them.
+ */
+export async function replayCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, ['max']);
+  const file = args.positionals[0];
+  if (!file) throw new UsageError('usage: twitch-pulse replay FILE|- [--speed N | --max]');
+  const speedText = stringOption(args, 'speed');
+  if (speedText !== undefined && args.options.has('max')) throw new UsageError('--speed and --max exclude each other');
+  const speed = speedText === undefined ? undefined : Number(speedText);
+
+  const { ingester, producer, close } = await openKafkaIngest(endpointsFromEnv(), 'replay');
+  const totalBytes = file === '-' ? undefined : statSync(file).size;
+  const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 256 * 1024 });
+  let bytesRead = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+  }
+  const progress = new Progress('replay', { unit: 'lines' });
+  const state = () => ({
+    done: ingester.stats.lines,
+    fraction: totalBytes ? bytesRead / totalBytes : undefined,
+    extra: `kafka delivered ${producer.snapshot().delivered.toLocaleString('en-US')}`,
+  });
+  await replay(counted(), {
+    line: (raw, at) => ingester.line(raw, at),
+    backpressure: async () => {
+      progress.update(state());
+      await producer.backpressure();
+    },
+  }, { speed });
+  await close();
+  progress.finish(state());
+  console.log(summary(ingester.stats));
+  return ingester.stats.refused > 0 ? 1 : 0;
+}
+
+/**
+ * `twitch-pulse ingest --channels a,b | --channels-file F`: live chat through tmi.js into Kafka.
+ * Channels also come from TWITCH_CHANNELS; anonymous unless TWITCH_OAUTH_TOKEN is set.
+ */
+export async function ingestCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const names: string[] = [];
+  const flag = stringOption(args, 'channels');
+  if (flag) names.push(...flag.split(','));
+  const file = stringOption(args, 'channels-file');
+  if (file) names.push(...readFileSync(file, 'utf8').split(/[\s,]+/));
+  if (names.length === 0 && process.env.TWITCH_CHANNELS) names.push(...process.env.TWITCH_CHANNELS.split(','));
+  const channels = normaliseChannels(names);
+  if (channels.length === 0) throw new UsageError('usage: twitch-pulse ingest --channels a,b | --channels-file FILE (or TWITCH_CHANNELS)');
+
+  const log = createLogger('ingest');
+  const { ingester, producer, close } = await openKafkaIngest(endpointsFromEnv(), 'ingest');
+  const progress = new Progress('ingest', { unit: 'lines' });
+  const ircUrl = process.env.TWITCH_IRC_URL ? new URL(process.env.TWITCH_IRC_URL) : undefined;
+  const subscription = chatSource({
+    channels,
+    token: process.env.TWITCH_OAUTH_TOKEN || undefined,
+    username: process.env.TWITCH_USERNAME || undefined,
+    server: ircUrl?.hostname,
+    port: ircUrl ? Number(ircUrl.port || (ircUrl.protocol === 'wss:' ? 443 : 80)) : undefined,
+    secure: ircUrl ? ircUrl.protocol === 'wss:' : undefined,
+  }, (n) => {
+    if (n.kind === 'join_failed') log.warn('channel not joined', { channel: n.channel, reason: n.reason });
+  }).subscribe((raw) => {
+    ingester.line(raw.line, raw.receivedAtMs);
+    progress.update({ done: ingester.stats.lines, extra: `messages ${ingester.stats.messages}  events ${ingester.stats.eventTotal}  kafka buffered ${producer.snapshot().buffered}` });
+  });
+  log.info('ingesting live chat', { channels: channels.join(','), anonymous: !process.env.TWITCH_OAUTH_TOKEN });
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  subscription.unsubscribe();
+  await close();
+  console.log(summary(ingester.stats));
+  return 0;
+}

@@ -1,0 +1,64 @@
+import type { Endpoints } from '../../core/config.ts';
+import { createLogger } from '../../core/log.ts';
+import { TOPICS, type TopicSpec } from '../../schemas/catalogue.ts';
+import { AvroSerde } from '../../schemas/serde.ts';
+import { createTopics } from '../kafka/admin.ts';
+import { BufferedProducer, type BufferedProducerOptions } from '../kafka/bufferedProducer.ts';
+import { createKafka } from '../kafka/client.ts';
+import { ChatIngester, type IngestTargets } from './chatIngest.ts';
+
+/** Topic names ingestion writes to; the catalogue's by default (tests use their own). */
+export interface IngestTopicNames {
+  readonly messages: string;
+  readonly events: string;
+  readonly moderation: string;
+  readonly deadLetter: string;
+}
+
+/** The catalogue's raw chat topics. */
+export const DEFAULT_INGEST_TOPICS: IngestTopicNames = Object.freeze({
+  messages: TOPICS.chatMessages.name,
+  events: TOPICS.chatEvents.name,
+  moderation: TOPICS.moderation.name,
+  deadLetter: TOPICS.deadLetter.name,
+});
+
+/** An ingester wired to Kafka, and how to finish. */
+export interface KafkaIngest {
+  readonly ingester: ChatIngester;
+  readonly producer: BufferedProducer;
+  /** Flushes everything accepted and disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the raw chat topics when missing, registers their schemas, and returns a
+ * {@link ChatIngester} writing through a {@link BufferedProducer}.
+ *
+ * @throws UnavailableError when Kafka or the registry does not answer at start.
+ */
+export async function openKafkaIngest(
+  endpoints: Endpoints,
+  stage: string,
+  topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
+  producerOptions: BufferedProducerOptions = {},
+): Promise<KafkaIngest> {
+  const kafka = createKafka(endpoints.kafkaBrokers, `twitch-pulse-${stage}`);
+  const serde = AvroSerde.connect(endpoints.registryUrl);
+  const specs: Array<[keyof IngestTopicNames, TopicSpec]> = [
+    ['messages', TOPICS.chatMessages],
+    ['events', TOPICS.chatEvents],
+    ['moderation', TOPICS.moderation],
+    ['deadLetter', TOPICS.deadLetter],
+  ];
+  await createTopics(kafka, specs.map(([k, spec]) => ({ ...spec, name: topics[k] })));
+  const targets = {} as Record<keyof IngestTopicNames, IngestTargets[keyof IngestTargets]>;
+  for (const [k, spec] of specs) {
+    const id = await serde.registerTopic(spec, topics[k]);
+    targets[k] = { topic: topics[k], encode: await serde.encoder(id) };
+  }
+  const producer = new BufferedProducer(kafka, { log: createLogger(stage), ...producerOptions });
+  await producer.connect();
+  const ingester = new ChatIngester(producer, targets as IngestTargets, stage);
+  return { ingester, producer, close: () => producer.close() };
+}

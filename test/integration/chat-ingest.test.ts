@@ -1,0 +1,114 @@
+// Needs: Kafka and Apicurio Registry of the local stack. Drives tmi.js against the local
+// Twitch-dialect IRC server (test/servers/twitchIrcServer.ts) replaying recorded lines.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Subscription } from "rxjs";
+import { chatSource, type ChatSourceNotice } from '../../connectors/twitch/chatSource.ts';
+import { openKafkaIngest, type IngestTopicNames, type KafkaIngest } from '../../connectors/twitch/ingestToKafka.ts';
+import { AvroSerde } from '../../schemas/serde.ts';
+import { TwitchIrcServer, channelOf } from '../servers/twitchIrcServer.ts';
+import { consumeAll, endpoints, testKafka, uniqueName } from './harness.ts';
+
+const FIXTURES = new URL('../fixtures/irc/', import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8').split('\n').filter((l) => l.length > 0);
+
+interface Expected {
+  files: Record<string, { lines: number; commands: Record<string, number>; msgIds?: Record<string, number> }>;
+}
+
+function topicNames(): IngestTopicNames {
+  const base = uniqueName('it-ingest');
+  return { messages: `${base}.messages`, events: `${base}.events`, moderation: `${base}.moderation`, deadLetter: `${base}.dlq` };
+}
+
+describe('live chat through tmi.js into Kafka', () => {
+  const server = new TwitchIrcServer({ suspendedChannels: ['doesnotexist_404'] });
+  let port = 0;
+  before(async () => {
+    port = await server.listen();
+  });
+  after(() => server.close());
+
+  it('lands every replayed line in Kafka exactly once, counted by kind', async () => {
+    const lines = [...fixture('privmsg.log'), ...fixture('usernotice.log'), ...fixture('moderation.log')];
+    const expected = (JSON.parse(readFileSync(new URL('expected.json', FIXTURES), 'utf8')) as Expected).files;
+    const channels = [...new Set(lines.map(channelOf).filter((c): c is string => c !== null))];
+    const topics = topicNames();
+    const ingest: KafkaIngest = await openKafkaIngest(endpoints, 'it-ingest', topics);
+    const notices: ChatSourceNotice[] = [];
+    const sub: Subscription = chatSource({ channels: [...channels, 'doesnotexist_404'], server: '127.0.0.1', port, secure: false, joinIntervalMs: 300 }, (n) => notices.push(n))
+      .subscribe((raw) => ingest.ingester.line(raw.line, raw.receivedAtMs));
+    try {
+      await server.waitForJoins(channels, 60_000);
+      assert.equal(server.replay(lines), lines.length, 'every fixture line reached the client');
+      const want = {
+        messages: expected['privmsg.log']!.commands.PRIVMSG ?? 0,
+        events: expected['usernotice.log']!.commands.USERNOTICE ?? 0,
+        moderation: (expected['moderation.log']!.commands.CLEARCHAT ?? 0) + (expected['moderation.log']!.commands.CLEARMSG ?? 0),
+      };
+      const deadline = Date.now() + 30_000;
+      while (ingest.ingester.stats.messages + ingest.ingester.stats.eventTotal + ingest.ingester.stats.moderation < want.messages + want.events + want.moderation && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await ingest.producer.flush();
+      assert.equal(ingest.ingester.stats.malformed, 0, 'recorded Twitch lines all parse');
+
+      const kafka = testKafka();
+      const serde = AvroSerde.connect(endpoints.registryUrl);
+      const messages = await consumeAll(kafka, topics.messages, want.messages);
+      const events = await consumeAll(kafka, topics.events, want.events);
+      const moderation = await consumeAll(kafka, topics.moderation, want.moderation);
+      assert.deepEqual([messages.length, events.length, moderation.length], [want.messages, want.events, want.moderation]);
+
+      const decodedMessages = await Promise.all(messages.map((m) => serde.decode<{ id: string; roomId: string }>(m.value)));
+      assert.equal(new Set(decodedMessages.map((d) => d.value.id)).size, want.messages, 'no message twice');
+      assert.ok(messages.every((m, i) => m.key === decodedMessages[i]!.value.roomId), 'keyed by room id');
+
+      const byMsgId: Record<string, number> = {};
+      for (const e of events) {
+        const { value } = await serde.decode<{ msgId: string }>(e.value);
+        const k = value.msgId || 'unknown';
+        byMsgId[k] = (byMsgId[k] ?? 0) + 1;
+      }
+      assert.deepEqual(byMsgId, expected['usernotice.log']!.msgIds);
+      assert.ok(notices.some((n) => n.kind === 'join_failed' && n.channel === 'doesnotexist_404'), 'a missing channel is reported');
+      assert.equal(server.joinRateViolations, 0, 'JOINs stay within 20 per 10 s');
+    } finally {
+      sub.unsubscribe();
+      await ingest.close();
+    }
+  });
+
+  it('reconnects after RECONNECT and a dropped connection, and keeps ingesting', async () => {
+    const lines: string[] = [];
+    const sub = chatSource({ channels: ['replaytest'], server: '127.0.0.1', port, secure: false })
+      .subscribe((raw) => lines.push(raw.line));
+    const line = (n: number) => `@id=r${n};room-id=9;tmi-sent-ts=${1_700_000_000_000 + n};user-id=1 :u!u@u.tmi.twitch.tv PRIVMSG #replaytest :n${n}`;
+    try {
+      await server.waitForJoins(['replaytest']);
+      server.replay([line(1)]);
+      server.sendReconnect();
+      await waitUntil(() => !server.joinedChannels().has('replaytest'), 10_000);
+      await server.waitForJoins(['replaytest'], 30_000);
+      server.replay([line(2)]);
+      server.dropConnections();
+      await waitUntil(() => !server.joinedChannels().has('replaytest'), 10_000);
+      await server.waitForJoins(['replaytest'], 30_000);
+      server.replay([line(3)]);
+      await waitUntil(() => lines.filter((l) => l.includes('PRIVMSG')).length >= 3, 10_000);
+      assert.deepEqual(lines.filter((l) => l.includes('PRIVMSG')), [line(1), line(2), line(3)]);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
