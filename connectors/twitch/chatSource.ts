@@ -22,8 +22,8 @@ export interface ChatSourceOptions {
   readonly port?: number;
   readonly secure?: boolean;
   /**
-   * Wait between JOINs, ms. Twitch allows 20 JOINs per 10 s for normal accounts: 500 ms keeps
-   * under it (tmi.js enforces at least 300 ms).
+   * Wait between JOINs, ms (default 550). Twitch allows 20 JOINs per 10 s for normal accounts;
+   * 500 ms would sit exactly on the limit, so the default leaves a margin (tmi.js enforces >= 300).
    */
   readonly joinIntervalMs?: number;
   readonly clock?: () => number;
@@ -68,7 +68,7 @@ export function chatSource(options: ChatSourceOptions, notices?: (n: ChatSourceN
       ? { username: options.username ?? 'twitch_pulse', password: options.token.startsWith('oauth:') ? options.token : `oauth:${options.token}` }
       : undefined;
     const client = new tmi.Client({
-      options: { joinInterval: Math.max(300, options.joinIntervalMs ?? 500), skipUpdatingEmotesets: true },
+      options: { joinInterval: Math.max(300, options.joinIntervalMs ?? 550), skipUpdatingEmotesets: true },
       connection: {
         server: options.server,
         port: options.port,
