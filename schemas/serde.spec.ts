@@ -92,3 +92,17 @@ describe('AvroSerde', () => {
     assert.equal(calls, 1);
   });
 });
+
+describe('AvroSerde.encoder (hot path)', () => {
+  it('writes the same bytes as encode, across slab boundaries, and rejects invalid values', async () => {
+    const serde = serdeWith({ 7: rateType });
+    const encode = await serde.encoder(7);
+    const views: Buffer[] = [];
+    for (let i = 0; i < 5_000; i++) views.push(encode({ ...rate, messages: i }));
+    for (let i = 0; i < 5_000; i += 997) {
+      assert.deepEqual(views[i], await serde.encode(7, { ...rate, messages: i }));
+    }
+    assert.throws(() => encode({ ...rate, messages: 'many' }), SerializationError);
+    assert.throws(() => encode({ ...rate, channel: undefined }), SerializationError);
+  });
+});

@@ -107,10 +107,41 @@ export class AvroSerde {
     return encodeWith(type, schemaId, value, context);
   }
 
-  /** A synchronous encoder for one schema id, for hot paths. */
+  /**
+   * A synchronous encoder for one schema id, for hot paths. It writes header and body straight
+   * into a shared slab and returns views of it (no per-record allocation or copy); each view
+   * stays valid, since a full slab is replaced, never reused.
+   */
   async encoder(schemaId: number): Promise<(value: unknown) => Buffer> {
     const type = this.types.get(schemaId) ?? (await this.fetchType(schemaId, {}));
-    return (value) => encodeWith(type, schemaId, value, {});
+    const SLAB_BYTES = 256 * 1024;
+    let slab = Buffer.allocUnsafe(SLAB_BYTES);
+    let used = 0;
+    return (value) => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const start = used;
+        if (slab.length - start > HEADER_BYTES) {
+          let end: number;
+          try {
+            end = type.encode(value, slab, start + HEADER_BYTES);
+          } catch {
+            return encodeWith(type, schemaId, value, {});
+          }
+          if (end > 0) {
+            slab[start] = MAGIC_BYTE;
+            slab.writeInt32BE(schemaId, start + 1);
+            used = end;
+            return slab.subarray(start, end);
+          }
+        }
+        // Did not fit: a fresh slab, or the slow path for a record larger than a slab.
+        if (attempt === 0) {
+          slab = Buffer.allocUnsafe(SLAB_BYTES);
+          used = 0;
+        }
+      }
+      return encodeWith(type, schemaId, value, {});
+    };
   }
 
   /**

@@ -68,8 +68,10 @@ export class BufferedProducer {
   private batchWaiters: Array<() => void> = [];
 
   constructor(kafka: Kafka, options: BufferedProducerOptions = {}) {
+    // kafkajs groups a batch by partition in quadratic time (it copies the partition's array
+    // for every message), so batches stay around a thousand records.
     this.options = {
-      maxBatchRecords: options.maxBatchRecords ?? 5_000,
+      maxBatchRecords: options.maxBatchRecords ?? 1_000,
       lingerMs: options.lingerMs ?? 20,
       maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024 * 1024,
       compression: options.compression ?? 'gzip',
