@@ -48,6 +48,11 @@ describe('parseChatLine: PRIVMSG', () => {
     assert.equal(m.userId, '');
   });
 
+  it('reads tags without a value, wherever they stand', () => {
+    const m = message('@flag;id=m4;room-id=1;tmi-sent-ts=5;x;user-id=3;y :a!a@a PRIVMSG #b :hi');
+    assert.deepEqual([m.id, m.roomId, m.userId, m.eventTimeMs], ['m4', '1', '3', 5]);
+  });
+
   it('refuses a PRIVMSG it cannot place in time or channel', () => {
     for (const raw of [
       '@id=1;room-id=1 :a!a@a PRIVMSG #b :no time',

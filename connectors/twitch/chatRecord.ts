@@ -1,7 +1,8 @@
 import { IrcParseError } from '../../core/errors.ts';
-import { CHAT_EVENT_KINDS, type ChatEvent, type ChatEventKind, type ChatMessage, type Moderation } from '../../schemas/types.ts';
+import type { ChatEvent, ChatMessage, Moderation } from '../../schemas/types.ts';
 import { frameOf, parseIrcLine, type IrcLine } from './ircLine.ts';
 import { privmsgFromFrame } from './privmsg.ts';
+import { usernoticeFromFrame } from './usernotice.ts';
 
 /** What one raw line becomes: a typed record for one of the raw topics, or nothing to keep. */
 export type ChatRecord =
@@ -10,8 +11,6 @@ export type ChatRecord =
   | { readonly kind: 'moderation'; readonly value: Moderation }
   /** Valid IRC that carries no chat data (PING, JOIN, ROOMSTATE, 353, …). */
   | { readonly kind: 'control'; readonly command: string };
-
-const KNOWN_KINDS: ReadonlySet<string> = new Set(CHAT_EVENT_KINDS);
 
 /**
  * Parses one raw Twitch IRC line into a typed chat record.
@@ -23,6 +22,7 @@ const KNOWN_KINDS: ReadonlySet<string> = new Set(CHAT_EVENT_KINDS);
 export function parseChatLine(raw: string, receivedAtMs: number): ChatRecord {
   const frame = frameOf(raw);
   if (frame.command === 'PRIVMSG') return { kind: 'message', value: privmsgFromFrame(raw, frame, receivedAtMs) };
+  if (frame.command === 'USERNOTICE') return { kind: 'event', value: usernoticeFromFrame(raw, frame, receivedAtMs) };
   return toChatRecord(parseIrcLine(raw), raw, receivedAtMs);
 }
 
@@ -32,7 +32,7 @@ export function toChatRecord(line: IrcLine, raw: string, receivedAtMs: number): 
     case 'PRIVMSG':
       return parseChatLine(raw, receivedAtMs);
     case 'USERNOTICE':
-      return { kind: 'event', value: chatEvent(line, raw, receivedAtMs) };
+      return parseChatLine(raw, receivedAtMs);
     case 'CLEARCHAT':
     case 'CLEARMSG':
       return { kind: 'moderation', value: moderation(line, raw, receivedAtMs) };
@@ -72,50 +72,6 @@ function optionalInt(line: IrcLine, tag: string): number | null {
   if (value === undefined || value === '') return null;
   const n = Number(value);
   return Number.isInteger(n) && Math.abs(n) <= 0x7fffffff ? n : null;
-}
-
-function chatEvent(line: IrcLine, raw: string, receivedAtMs: number): ChatEvent {
-  const tags = line.tags;
-  const msgId = tags.get('msg-id') ?? '';
-  const params: Record<string, string> = {};
-  const all: Record<string, string> = {};
-  for (const [key, value] of tags) {
-    all[key] = value;
-    if (key.startsWith('msg-param-')) params[key.slice(10)] = value;
-  }
-  return {
-    id: required(line, 'id', raw),
-    channel: channelOf(line, raw),
-    roomId: required(line, 'room-id', raw),
-    kind: (KNOWN_KINDS.has(msgId) ? msgId : 'unknown') as ChatEventKind,
-    msgId,
-    sourceMsgId: optional(line, 'source-msg-id'),
-    sourceRoomId: optional(line, 'source-room-id'),
-    sourceId: optional(line, 'source-id'),
-    userId: tags.get('user-id') ?? '',
-    login: tags.get('login') ?? '',
-    displayName: tags.get('display-name') ?? '',
-    text: line.params[1] ?? null,
-    systemMsg: optional(line, 'system-msg'),
-    eventTimeMs: eventTime(line, raw),
-    receivedAtMs,
-    cumulativeMonths: optionalInt(line, 'msg-param-cumulative-months') ?? optionalInt(line, 'msg-param-months'),
-    streakMonths: optionalInt(line, 'msg-param-streak-months'),
-    subPlan: optional(line, 'msg-param-sub-plan'),
-    subPlanName: optional(line, 'msg-param-sub-plan-name'),
-    giftMonths: optionalInt(line, 'msg-param-gift-months'),
-    massGiftCount: optionalInt(line, 'msg-param-mass-gift-count'),
-    senderCount: optionalInt(line, 'msg-param-sender-count'),
-    recipientId: optional(line, 'msg-param-recipient-id'),
-    recipientLogin: optional(line, 'msg-param-recipient-user-name'),
-    recipientDisplayName: optional(line, 'msg-param-recipient-display-name'),
-    originId: optional(line, 'msg-param-origin-id'),
-    viewerCount: optionalInt(line, 'msg-param-viewerCount'),
-    raiderLogin: optional(line, 'msg-param-login'),
-    bitsThreshold: optionalInt(line, 'msg-param-threshold'),
-    params,
-    tags: all,
-  };
 }
 
 function moderation(line: IrcLine, raw: string, receivedAtMs: number): Moderation {

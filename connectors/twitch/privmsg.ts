@@ -34,62 +34,126 @@ export function privmsgFromFrame(raw: string, frame: LineFrame, receivedAtMs: nu
   const end = frame.tagsEnd;
   let pos = end > 0 ? 1 : end;
   while (pos < end) {
-    let semi = raw.indexOf(';', pos);
-    if (semi === -1 || semi > end) semi = end;
+    // Find '=' first and the ';' after it: one short scan over the key, one over the value.
+    // A tag without '=' (legal, never sent by Twitch) would make that '=' belong to a later
+    // tag; its key then matches nothing below and the check after the switch re-reads it.
     let eq = raw.indexOf('=', pos);
-    if (eq === -1 || eq > semi) eq = semi;
+    if (eq === -1 || eq > end) eq = end;
+    let semi = eq < end ? raw.indexOf(';', eq) : end;
+    if (semi === -1 || semi > end) semi = end;
     const keyLength = eq - pos;
     const vs = eq + 1;
     const hasValue = vs < semi;
+    let known = false;
     switch (keyLength) {
       case 2:
-        if (raw.startsWith('id', pos)) id = hasValue ? raw.slice(vs, semi) : '';
+        if (raw.startsWith('id', pos)) {
+          id = hasValue ? raw.slice(vs, semi) : '';
+          known = true;
+        }
         break;
       case 3:
-        if (raw.startsWith('mod', pos)) mod = hasValue && raw.charCodeAt(vs) === 49 && semi - vs === 1;
-        else if (raw.startsWith('vip', pos)) vip = true;
+        if (raw.startsWith('mod', pos)) {
+          mod = hasValue && raw.charCodeAt(vs) === 49 && semi - vs === 1;
+          known = true;
+        }
+        else if (raw.startsWith('vip', pos)) {
+          vip = true;
+          known = true;
+        }
         break;
       case 4:
-        if (raw.startsWith('bits', pos)) bits = hasValue ? Math.min(0x7fffffff, digits(raw, vs, semi)) : 0;
+        if (raw.startsWith('bits', pos)) {
+          bits = hasValue ? Math.min(0x7fffffff, digits(raw, vs, semi)) : 0;
+          known = true;
+        }
         break;
       case 6:
-        if (raw.startsWith('badges', pos)) badges = hasValue ? badgeMap(value(raw, vs, semi)) : {};
-        else if (raw.startsWith('emotes', pos) && hasValue) {
-          emotes = emoteList(raw, vs, semi);
+        if (raw.startsWith('badges', pos)) {
+          badges = hasValue ? badgeMap(value(raw, vs, semi)) : {};
+          known = true;
+        }
+        else if (raw.startsWith('emotes', pos)) {
+          known = true;
+          if (hasValue) emotes = emoteList(raw, vs, semi);
           for (let i = 0; i < emotes.length; i++) emoteCount += emotes[i]!.count;
         }
         break;
       case 7:
-        if (raw.startsWith('room-id', pos)) roomId = hasValue ? raw.slice(vs, semi) : '';
-        else if (raw.startsWith('user-id', pos)) userId = hasValue ? raw.slice(vs, semi) : '';
+        if (raw.startsWith('room-id', pos)) {
+          roomId = hasValue ? raw.slice(vs, semi) : '';
+          known = true;
+        }
+        else if (raw.startsWith('user-id', pos)) {
+          userId = hasValue ? raw.slice(vs, semi) : '';
+          known = true;
+        }
         break;
       case 9:
-        if (raw.startsWith('first-msg', pos)) firstMsg = isOne(raw, vs, semi);
-        else if (raw.startsWith('source-id', pos)) sourceId = hasValue ? raw.slice(vs, semi) : null;
+        if (raw.startsWith('first-msg', pos)) {
+          firstMsg = isOne(raw, vs, semi);
+          known = true;
+        }
+        else if (raw.startsWith('source-id', pos)) {
+          sourceId = hasValue ? raw.slice(vs, semi) : null;
+          known = true;
+        }
         break;
       case 10:
-        if (raw.startsWith('badge-info', pos)) badgeInfo = hasValue ? badgeMap(value(raw, vs, semi)) : {};
-        else if (raw.startsWith('emote-only', pos)) emoteOnly = isOne(raw, vs, semi);
-        else if (raw.startsWith('subscriber', pos)) subscriber = isOne(raw, vs, semi);
+        if (raw.startsWith('badge-info', pos)) {
+          badgeInfo = hasValue ? badgeMap(value(raw, vs, semi)) : {};
+          known = true;
+        }
+        else if (raw.startsWith('emote-only', pos)) {
+          emoteOnly = isOne(raw, vs, semi);
+          known = true;
+        }
+        else if (raw.startsWith('subscriber', pos)) {
+          subscriber = isOne(raw, vs, semi);
+          known = true;
+        }
         break;
       case 11:
-        if (raw.startsWith('tmi-sent-ts', pos)) eventTimeMs = hasValue ? digits(raw, vs, semi) : -1;
+        if (raw.startsWith('tmi-sent-ts', pos)) {
+          eventTimeMs = hasValue ? digits(raw, vs, semi) : -1;
+          known = true;
+        }
         break;
       case 12:
-        if (raw.startsWith('display-name', pos)) displayName = hasValue ? value(raw, vs, semi) : '';
+        if (raw.startsWith('display-name', pos)) {
+          displayName = hasValue ? value(raw, vs, semi) : '';
+          known = true;
+        }
         break;
       case 14:
-        if (raw.startsWith('source-room-id', pos)) sourceRoomId = hasValue ? raw.slice(vs, semi) : null;
+        if (raw.startsWith('source-room-id', pos)) {
+          sourceRoomId = hasValue ? raw.slice(vs, semi) : null;
+          known = true;
+        }
         break;
       case 17:
-        if (raw.startsWith('returning-chatter', pos)) returningChatter = isOne(raw, vs, semi);
+        if (raw.startsWith('returning-chatter', pos)) {
+          returningChatter = isOne(raw, vs, semi);
+          known = true;
+        }
         break;
       case 19:
-        if (raw.startsWith('reply-parent-msg-id', pos)) replyParentMsgId = hasValue ? value(raw, vs, semi) : null;
+        if (raw.startsWith('reply-parent-msg-id', pos)) {
+          replyParentMsgId = hasValue ? value(raw, vs, semi) : null;
+          known = true;
+        }
         break;
       case 23:
-        if (raw.startsWith('reply-parent-user-login', pos)) replyParentUserLogin = hasValue ? value(raw, vs, semi) : null;
+        if (raw.startsWith('reply-parent-user-login', pos)) {
+          replyParentUserLogin = hasValue ? value(raw, vs, semi) : null;
+          known = true;
+        }
         break;
+    }
+    if (!known) {
+      // Not a key we keep, so possibly a tag without '=': resume after its own ';'.
+      const own = raw.indexOf(';', pos);
+      if (own !== -1 && own < eq) semi = own;
     }
     pos = semi + 1;
   }
