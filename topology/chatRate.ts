@@ -1,0 +1,100 @@
+import type { ChatMessage } from '../schemas/types.ts';
+import type { LateSink, StreamOperator } from './operator.ts';
+import { WindowedAggregate, type ClosedWindow } from './windowedAggregate.ts';
+import type { TumblingWindows } from './windows.ts';
+
+/** `chat-rate.avsc`: chat activity of one channel in one window. */
+export interface ChatRate {
+  channel: string;
+  roomId: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  sizeMs: number;
+  messages: number;
+  chatters: number;
+  firstTimeChatters: number;
+  emoteOnlyMessages: number;
+  bits: number;
+  topEmotes: Array<{ id: string; count: number }>;
+  early: boolean;
+}
+
+interface Accumulator {
+  channel: string;
+  roomId: string;
+  messages: number;
+  chatters: Set<string>;
+  firstTime: number;
+  emoteOnly: number;
+  bits: number;
+  emotes: Map<string, number>;
+}
+
+/** How many emotes a window reports. */
+export const TOP_EMOTES = 5;
+
+/**
+ * Chat rate per channel and event-time tumbling window: messages, distinct chatters (by user
+ * id, else login), first-time chatters, emote-only messages, bits and the top emotes.
+ * Final results only, emitted when the window closes.
+ *
+ * @example new ChatRateOperator(tumblingWindows({ sizeMs: 10_000, graceMs: 5_000 }))
+ */
+export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
+  readonly name: string;
+  private readonly store: WindowedAggregate<ChatMessage, Accumulator>;
+
+  constructor(windows: TumblingWindows, private readonly onLate: LateSink = () => undefined) {
+    this.name = `chat_rate_${windows.sizeMs / 1000}s`;
+    this.store = new WindowedAggregate(windows, {
+      init: () => ({ channel: '', roomId: '', messages: 0, chatters: new Set(), firstTime: 0, emoteOnly: 0, bits: 0, emotes: new Map() }),
+      add(acc, m) {
+        acc.channel = m.channel;
+        acc.roomId = m.roomId;
+        acc.messages++;
+        acc.chatters.add(m.userId || m.login);
+        if (m.firstMsg) acc.firstTime++;
+        if (m.emoteOnly) acc.emoteOnly++;
+        acc.bits += m.bits;
+        for (const e of m.emotes) acc.emotes.set(e.id, (acc.emotes.get(e.id) ?? 0) + e.count);
+      },
+    });
+  }
+
+  /** Open windows across all channels (state size). */
+  get openWindows(): number {
+    return this.store.openWindows;
+  }
+
+  process(m: ChatMessage): ChatRate[] {
+    const { closed, late } = this.store.add(m.roomId, m.eventTimeMs, m);
+    if (late) this.onLate(this.name, late);
+    return closed.map((w) => this.result(w, false));
+  }
+
+  flush(): ChatRate[] {
+    return this.store.flush().map((w) => this.result(w, false));
+  }
+
+  /** Early (non-final) results of the open windows, marked `early: true`. */
+  early(): ChatRate[] {
+    return this.store.peek().map((w) => this.result(w, true));
+  }
+
+  private result(w: ClosedWindow<Accumulator>, early: boolean): ChatRate {
+    const a = w.aggregate;
+    return {
+      channel: a.channel, roomId: a.roomId, windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs,
+      sizeMs: this.store.windows.sizeMs, messages: a.messages, chatters: a.chatters.size, firstTimeChatters: a.firstTime,
+      emoteOnlyMessages: a.emoteOnly, bits: a.bits, topEmotes: topCounts(a.emotes, TOP_EMOTES), early,
+    };
+  }
+}
+
+/** The `n` largest counts, largest first, ties by id. */
+export function topCounts(counts: Map<string, number>, n: number): Array<{ id: string; count: number }> {
+  return [...counts]
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .slice(0, n)
+    .map(([id, count]) => ({ id, count }));
+}

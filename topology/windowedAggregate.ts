@@ -1,0 +1,110 @@
+import { windowCloseTime, windowStartOf, type TumblingWindows } from './windows.ts';
+
+/** A window's final aggregate, emitted once its window has closed. */
+export interface ClosedWindow<A> {
+  readonly key: string;
+  readonly windowStartMs: number;
+  readonly windowEndMs: number;
+  readonly aggregate: A;
+}
+
+/** A record that arrived for a window already closed. */
+export interface LateVerdict {
+  readonly key: string;
+  readonly timestampMs: number;
+  readonly streamTimeMs: number;
+  readonly windowStartMs: number;
+  readonly windowEndMs: number;
+}
+
+/** How to build and grow one window's aggregate. */
+export interface Aggregation<R, A> {
+  init(key: string, windowStartMs: number): A;
+  add(aggregate: A, record: R): void;
+}
+
+/**
+ * Per-key event-time tumbling window aggregation with Kafka Streams' semantics: stream time is
+ * the largest timestamp seen; a window's result is final and emitted once stream time reaches
+ * window end + grace ("until window closes"); a record for a closed window is late, reported to
+ * the caller and not added. Completion (`flush`) emits the windows still open.
+ *
+ * Results come out in order of window end, then key, so output is deterministic for an input.
+ */
+export class WindowedAggregate<R, A> {
+  private readonly open = new Map<number, Map<string, A>>();
+  private streamTime = -Infinity;
+
+  constructor(
+    readonly windows: TumblingWindows,
+    private readonly aggregation: Aggregation<R, A>,
+  ) {}
+
+  /** Stream time: the largest record timestamp seen so far (-Infinity before any). */
+  get streamTimeMs(): number {
+    return this.streamTime;
+  }
+
+  /** Number of windows currently open (all keys). */
+  get openWindows(): number {
+    let n = 0;
+    for (const byKey of this.open.values()) n += byKey.size;
+    return n;
+  }
+
+  /**
+   * Adds one record and returns the windows its timestamp closed, or a late verdict when the
+   * record's own window was already closed.
+   */
+  add(key: string, timestampMs: number, record: R): { closed: ClosedWindow<A>[]; late: LateVerdict | null } {
+    const { sizeMs } = this.windows;
+    const start = windowStartOf(timestampMs, sizeMs);
+    if (timestampMs > this.streamTime) this.streamTime = timestampMs;
+    if (windowCloseTime(start, this.windows) <= this.streamTime) {
+      return {
+        closed: this.advance(this.streamTime),
+        late: { key, timestampMs, streamTimeMs: this.streamTime, windowStartMs: start, windowEndMs: start + sizeMs },
+      };
+    }
+    let byKey = this.open.get(start);
+    if (!byKey) this.open.set(start, (byKey = new Map()));
+    let aggregate = byKey.get(key);
+    if (aggregate === undefined) byKey.set(key, (aggregate = this.aggregation.init(key, start)));
+    this.aggregation.add(aggregate, record);
+    return { closed: this.advance(this.streamTime), late: null };
+  }
+
+  /** Moves stream time forward (e.g. from a punctuation) and returns the windows that closed. */
+  advance(streamTimeMs: number): ClosedWindow<A>[] {
+    if (streamTimeMs > this.streamTime) this.streamTime = streamTimeMs;
+    let closed: ClosedWindow<A>[] | null = null;
+    for (const start of this.open.keys()) {
+      if (windowCloseTime(start, this.windows) > this.streamTime) continue;
+      (closed ??= []).push(...this.take(start));
+    }
+    if (!closed) return [];
+    return closed.sort((a, b) => a.windowEndMs - b.windowEndMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Emits every open window (completion of a finite input), in window-end then key order. */
+  flush(): ClosedWindow<A>[] {
+    const starts = [...this.open.keys()].sort((a, b) => a - b);
+    return starts.flatMap((s) => this.take(s));
+  }
+
+  /** Early results of the open windows, without closing them (for live panels). */
+  peek(): ClosedWindow<A>[] {
+    const out: ClosedWindow<A>[] = [];
+    for (const [start, byKey] of this.open) {
+      for (const [key, aggregate] of byKey) out.push({ key, windowStartMs: start, windowEndMs: start + this.windows.sizeMs, aggregate });
+    }
+    return out;
+  }
+
+  private take(start: number): ClosedWindow<A>[] {
+    const byKey = this.open.get(start)!;
+    this.open.delete(start);
+    const end = start + this.windows.sizeMs;
+    return [...byKey.keys()].sort().map((key) => ({ key, windowStartMs: start, windowEndMs: end, aggregate: byKey.get(key)! }));
+  }
+}
