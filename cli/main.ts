@@ -1,18 +1,25 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
+import { analyzeCommand } from './analyzeCommand.ts';
 import { ingestCommand, replayCommand } from './ingestCommands.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
+import { demoCommand, simulateCommand } from './simulateCommands.ts';
 import { stackCommand } from './stackCommand.ts';
 
 const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
 
 usage: twitch-pulse <command> [options]
 
+  demo                     the embedded default: the topology on simulated chat, no servers
   stack up|down|status     local Kafka, schema registry, ClickHouse and MinIO on 127.0.0.1
   schemas register         register every topic's Avro schema (BACKWARD compatibility)
   topics create|list       create the catalogue's topics (idempotent), or list them
   ingest --channels a,b    live Twitch chat (tmi.js, anonymous by default) into Kafka
   replay FILE|- [--speed N | --max]
                            recorded raw IRC lines into Kafka (default: as fast as possible)
+  analyze FILE|- [--window 60s] [--grace 5s]
+                           the topology in-process, no servers: JSON lines on stdout
+  simulate [--channels 5] [--minutes 30] [--seed 1]
+                           simulated raw chat lines on stdout (pipe into analyze or replay)
 
 Configuration comes from the environment; see the README's table.`;
 
@@ -24,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
   topics: topicsCommand,
   ingest: ingestCommand,
   replay: replayCommand,
+  analyze: analyzeCommand,
+  simulate: simulateCommand,
+  demo: demoCommand,
+  start: demoCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code (2 for usage errors, 1 for failures). */

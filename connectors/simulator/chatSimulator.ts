@@ -101,7 +101,7 @@ export function* simulateChat(options: SimulationOptions): Generator<string> {
           lines.push([ts + 1 + g, usernotice(ch, gifter, id(), ts + 1 + g, 'subgift', { 'gift-months': '1', months: '1', 'origin-id': origin, 'recipient-display-name': r.login, 'recipient-id': r.id, 'recipient-user-name': r.login, 'sub-plan': plan, 'sub-plan-name': 'Channel Subscription' }, `${gifter.login} gifted a Tier 1 sub to ${r.login}!`)]);
         }
       }
-      if (random() < ch.baselinePerSecond / 400) {
+      if (random() < ch.baselinePerSecond / 4000) {
         const ts = secondStart + Math.floor(random() * 1000);
         const months = Math.floor(random() * 30);
         const kind = months > 1 ? 'resub' : 'sub';

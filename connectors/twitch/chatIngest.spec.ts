@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChatIngester, type IngestTargets } from './chatIngest.ts';
+import { ChatIngester, kafkaRecordSink, type IngestTargets } from './chatIngest.ts';
 
 // Encoders here are JSON so the spec can read what was written; Avro is covered elsewhere.
 function harness(capacity = Infinity) {
@@ -19,7 +19,7 @@ function harness(capacity = Infinity) {
     moderation: { topic: 'mod', encode: json },
     deadLetter: { topic: 'dlq', encode: json },
   };
-  return { ingester: new ChatIngester(out, targets, 'test'), written };
+  return { ingester: new ChatIngester(kafkaRecordSink(out, targets, 'test')), written };
 }
 
 const good = (n: number) => `@badges=;display-name=U;emotes=;id=id-${n};room-id=42;tmi-sent-ts=${1_700_000_000_000 + n};user-id=7 :u!u@u.tmi.twitch.tv PRIVMSG #chan :hello ${n}`;

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { IrcParseError, PulseError, messageOf } from '../../core/errors.ts';
-import type { DeadLetter } from '../../schemas/types.ts';
+import type { ChatEvent, ChatMessage, DeadLetter, Moderation } from '../../schemas/types.ts';
 import { parseChatLine } from './chatRecord.ts';
 
 /** Where encoded records go: the tiny interface a buffered Kafka producer satisfies. */
@@ -37,25 +37,32 @@ export function emptyIngestStats(): IngestStats {
   return { lines: 0, messages: 0, events: {}, eventTotal: 0, moderation: 0, control: 0, malformed: 0, cheers: 0, bits: 0, refused: 0 };
 }
 
+/** Where typed chat records go; Kafka for ingestion, the in-process operators for `analyze`. */
+export interface ChatRecordSink {
+  message(value: ChatMessage, raw: string | Buffer, receivedAtMs: number): void;
+  event(value: ChatEvent, raw: string | Buffer, receivedAtMs: number): void;
+  moderation(value: Moderation, raw: string | Buffer, receivedAtMs: number): void;
+  /** A line that is not valid IRC, not UTF-8 or not a usable chat line. */
+  malformed(raw: Buffer, error: unknown, receivedAtMs: number): void;
+}
+
 /**
- * Turns raw Twitch IRC lines into Avro records on the raw chat topics. A line that is not valid
- * IRC, not valid UTF-8 or not a usable chat line becomes a dead letter with the reason and the
- * raw bytes; nothing is dropped and nothing throws.
+ * Turns raw Twitch IRC lines into typed chat records and counts them. A line that is not valid
+ * IRC, not valid UTF-8 or not a usable chat line goes to the sink's `malformed` with the reason
+ * and the raw bytes; nothing is dropped and nothing throws.
  *
- * Live chat (tmi.js) and replayed files both go through here, so both produce the same records.
+ * Live chat (tmi.js), replayed files and `analyze` all go through here, so all see the same records.
  *
  * @example
- * const ingest = new ChatIngester(producer, targets, 'replay');
+ * const ingest = new ChatIngester(kafkaRecordSink(producer, targets, 'replay'));
  * ingest.line(Buffer.from(raw), Date.now());
  */
 export class ChatIngester {
-  readonly stats: IngestStats = emptyIngestStats();
+  readonly stats: IngestStats;
 
-  constructor(
-    private readonly out: RecordOutput,
-    private readonly targets: IngestTargets,
-    private readonly stage: string,
-  ) {}
+  constructor(private readonly sink: ChatRecordSink & { readonly stats?: IngestStats }) {
+    this.stats = sink.stats ?? emptyIngestStats();
+  }
 
   /** Ingests one line (without its line ending); `receivedAtMs` is when it was read. */
   line(raw: string | Buffer, receivedAtMs: number): void {
@@ -64,17 +71,18 @@ export class ChatIngester {
     if (typeof raw === 'string') text = raw;
     else if (isUtf8(raw)) text = raw.toString('utf8');
     else {
-      this.deadLetter(raw, new IrcParseError('line is not valid UTF-8', raw.toString('latin1')), receivedAtMs);
+      this.stats.malformed++;
+      this.sink.malformed(raw, new IrcParseError('line is not valid UTF-8', raw.toString('latin1')), receivedAtMs);
       return;
     }
     let record;
     try {
       record = parseChatLine(text, receivedAtMs);
     } catch (error) {
-      this.deadLetter(typeof raw === 'string' ? Buffer.from(raw) : raw, error, receivedAtMs);
+      this.stats.malformed++;
+      this.sink.malformed(typeof raw === 'string' ? Buffer.from(raw) : raw, error, receivedAtMs);
       return;
     }
-    const t = this.targets;
     switch (record.kind) {
       case 'message': {
         const m = record.value;
@@ -83,7 +91,7 @@ export class ChatIngester {
           this.stats.cheers++;
           this.stats.bits += m.bits;
         }
-        this.emit(t.messages.topic, m.roomId, t.messages.encode, m, raw, receivedAtMs);
+        this.sink.message(m, raw, receivedAtMs);
         break;
       }
       case 'event': {
@@ -91,34 +99,29 @@ export class ChatIngester {
         const key = e.msgId === '' ? 'unknown' : e.msgId;
         this.stats.events[key] = (this.stats.events[key] ?? 0) + 1;
         this.stats.eventTotal++;
-        this.emit(t.events.topic, e.roomId, t.events.encode, e, raw, receivedAtMs);
+        this.sink.event(e, raw, receivedAtMs);
         break;
       }
       case 'moderation':
         this.stats.moderation++;
-        this.emit(t.moderation.topic, record.value.roomId || record.value.channel, t.moderation.encode, record.value, raw, receivedAtMs);
+        this.sink.moderation(record.value, raw, receivedAtMs);
         break;
       case 'control':
         this.stats.control++;
         break;
     }
   }
+}
 
-  private emit(topic: string, key: string, encode: (v: unknown) => Buffer, value: unknown, raw: string | Buffer, receivedAtMs: number): void {
-    let bytes: Buffer;
-    try {
-      bytes = encode(value);
-    } catch (error) {
-      this.deadLetter(typeof raw === 'string' ? Buffer.from(raw) : raw, error, receivedAtMs);
-      return;
-    }
-    if (!this.out.enqueue(topic, key, bytes)) this.stats.refused++;
-  }
-
-  private deadLetter(raw: Buffer, error: unknown, occurredAtMs: number): void {
-    this.stats.malformed++;
+/**
+ * The sink that writes Avro records to the raw chat topics, and dead letters (with reason and raw
+ * bytes) to the dead-letter topic. A record its encoder refuses is dead-lettered too.
+ */
+export function kafkaRecordSink(out: RecordOutput, targets: IngestTargets, stage: string): ChatRecordSink & { readonly stats: IngestStats } {
+  const stats = emptyIngestStats();
+  const deadLetter = (raw: Buffer, error: unknown, occurredAtMs: number) => {
     const letter: DeadLetter = {
-      stage: this.stage,
+      stage,
       errorCode: error instanceof PulseError ? error.code : 'UNEXPECTED',
       reason: messageOf(error),
       sourceTopic: null,
@@ -128,9 +131,26 @@ export class ChatIngester {
       raw,
       occurredAtMs,
     };
-    const t = this.targets.deadLetter;
-    if (!this.out.enqueue(t.topic, letter.channel ?? '', t.encode(letter))) this.stats.refused++;
-  }
+    if (!out.enqueue(targets.deadLetter.topic, letter.channel ?? '', targets.deadLetter.encode(letter))) stats.refused++;
+  };
+  const emit = (target: IngestTargets[keyof IngestTargets], key: string, value: unknown, raw: string | Buffer, at: number) => {
+    let bytes: Buffer;
+    try {
+      bytes = target.encode(value);
+    } catch (error) {
+      stats.malformed++;
+      deadLetter(typeof raw === 'string' ? Buffer.from(raw) : raw, error, at);
+      return;
+    }
+    if (!out.enqueue(target.topic, key, bytes)) stats.refused++;
+  };
+  return {
+    stats,
+    message: (m, raw, at) => emit(targets.messages, m.roomId, m, raw, at),
+    event: (e, raw, at) => emit(targets.events, e.roomId, e, raw, at),
+    moderation: (m, raw, at) => emit(targets.moderation, m.roomId || m.channel, m, raw, at),
+    malformed: deadLetter,
+  };
 }
 
 // The channel of a broken line, when one can still be seen in it, to key its dead letter.

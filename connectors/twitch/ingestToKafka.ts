@@ -5,7 +5,7 @@ import { AvroSerde } from '../../schemas/serde.ts';
 import { createTopics } from '../kafka/admin.ts';
 import { BufferedProducer, type BufferedProducerOptions } from '../kafka/bufferedProducer.ts';
 import { createKafka } from '../kafka/client.ts';
-import { ChatIngester, type IngestTargets } from './chatIngest.ts';
+import { ChatIngester, kafkaRecordSink, type IngestTargets } from './chatIngest.ts';
 
 /** Topic names ingestion writes to; the catalogue's by default (tests use their own). */
 export interface IngestTopicNames {
@@ -59,6 +59,6 @@ export async function openKafkaIngest(
   }
   const producer = new BufferedProducer(kafka, { log: createLogger(stage), ...producerOptions });
   await producer.connect();
-  const ingester = new ChatIngester(producer, targets as IngestTargets, stage);
+  const ingester = new ChatIngester(kafkaRecordSink(producer, targets as IngestTargets, stage));
   return { ingester, producer, close: () => producer.close() };
 }

@@ -38,7 +38,7 @@ describe('parseIrcLine', () => {
   });
 
   it('rejects what is not IRC with a typed error and the raw line', () => {
-    const bad = ['', '@only-tags', ':prefix-only', '@a=1 ', `PRIVMSG #c :a\u0000b`, 'PRIVMSG #c :a\rb', 'x'.repeat(MAX_LINE_LENGTH + 1)];
+    const bad = ['', '@only-tags', ':prefix-only', '@a=1 ', '!!! not irc', ':x 12 #c', ':x PRIV-MSG #c', `PRIVMSG #c :a\u0000b`, 'PRIVMSG #c :a\rb', 'x'.repeat(MAX_LINE_LENGTH + 1)];
     for (const raw of bad) {
       assert.throws(() => parseIrcLine(raw), (e: unknown) => e instanceof IrcParseError && e.code === 'IRC_MALFORMED' && e.line === raw, JSON.stringify(raw.slice(0, 40)));
     }

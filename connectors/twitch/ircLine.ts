@@ -105,7 +105,20 @@ export function frameOf(line: string): LineFrame {
   if (end === -1) end = length;
   const command = line.slice(pos, end);
   if (command.length === 0) throw new IrcParseError('line has no command', line);
+  if (!isCommand(command)) throw new IrcParseError(`${JSON.stringify(command.slice(0, 32))} is not an IRC command (letters, or three digits)`, line);
   return { tagsEnd, hasPrefix, prefixStart, prefixEnd, command, paramsStart: end + 1 };
+}
+
+function isCommand(command: string): boolean {
+  const first = command.charCodeAt(0);
+  if (first >= 48 && first <= 57) {
+    return command.length === 3 && command.charCodeAt(1) >= 48 && command.charCodeAt(1) <= 57 && command.charCodeAt(2) >= 48 && command.charCodeAt(2) <= 57;
+  }
+  for (let i = 0; i < command.length; i++) {
+    const c = command.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 function readTags(line: string, start: number, end: number, into: Map<string, string>): void {
