@@ -1,7 +1,7 @@
 // Parser throughput: twitch-pulse's parseChatLine (raw line -> typed Avro-ready record) side by
 // side with tmi.js's own message parser (parser.msg: raw line -> tags/prefix/command/params) on
 // the same recorded lines, in the same process and run.
-//   node --import tsx bench/parser.ts [seconds-per-round]
+//   node --import tsx bench/parser.ts [seconds per mix, default 6]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseChatLine } from '../connectors/twitch/chatRecord.ts';
@@ -20,43 +20,50 @@ const recorded = [...privmsg, ...notices];
 const repeat = Math.ceil((notices.length * 99) / privmsg.length);
 const chatWeighted = [...Array.from({ length: repeat }, () => privmsg).flat(), ...notices];
 
-const seconds = Number(process.argv[2] ?? 3);
+const seconds = Number(process.argv[2] ?? 6);
+const SLICE_NS = 200_000_000n;
 
-function measure(lines: readonly string[], parse: (line: string) => unknown): number {
+// The machine's speed drifts (shared cores), so the parsers take turns in 200 ms slices for the
+// whole run and each rate is its lines over its own summed time.
+function interleaved(lines: readonly string[], parsers: Array<(line: string) => unknown>): number[] {
+  const done = parsers.map(() => 0);
+  const spent = parsers.map(() => 0n);
   let sink = 0;
-  for (let i = 0; i < 20_000; i++) sink ^= parse(lines[i % lines.length]!) ? 1 : 0;
-  let n = 0;
-  const start = process.hrtime.bigint();
-  const budget = BigInt(Math.round(seconds * 1e9));
-  while (process.hrtime.bigint() - start < budget) {
-    for (let i = 0; i < lines.length; i++) sink ^= parse(lines[i]!) ? 1 : 0;
-    n += lines.length;
+  for (const parse of parsers) for (let i = 0; i < 20_000; i++) sink ^= parse(lines[i % lines.length]!) ? 1 : 0;
+  const rounds = Math.max(1, Math.round((seconds * 1e9) / Number(SLICE_NS) / parsers.length));
+  for (let r = 0; r < rounds; r++) {
+    parsers.forEach((parse, p) => {
+      const start = process.hrtime.bigint();
+      let now = start;
+      while (now - start < SLICE_NS) {
+        for (let i = 0; i < lines.length; i++) sink ^= parse(lines[i]!) ? 1 : 0;
+        done[p]! += lines.length;
+        now = process.hrtime.bigint();
+      }
+      spent[p]! += now - start;
+    });
   }
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   if (sink === 42) console.log('');
-  return n / elapsed;
+  return done.map((n, p) => n / (Number(spent[p]) / 1e9));
 }
 
 const results: Array<Record<string, string | number>> = [];
 for (const [mix, lines] of [['recorded mix', recorded], ['chat-weighted mix', chatWeighted]] as const) {
-  const rounds: Array<[number, number, number]> = [];
-  for (let r = 0; r < 3; r++) {
-    const tmi = measure(lines, (l) => tmiParser.msg(l));
-    const tmiFull = measure(lines, (l) => {
+  const [tmi, tmiFull, ours] = interleaved(lines, [
+    (l) => tmiParser.msg(l),
+    (l) => {
       const m = tmiParser.msg(l) as { tags: unknown };
       return tmiParser.badges(tmiParser.badgeInfo(tmiParser.emotes(m.tags)));
-    });
-    const ours = measure(lines, (l) => parseChatLine(l, 0));
-    rounds.push([tmi, tmiFull, ours]);
-  }
-  const median = (i: 0 | 1 | 2) => rounds.map((x) => x[i]).sort((a, b) => a - b)[1]!;
+    },
+    (l) => parseChatLine(l, 0),
+  ]) as [number, number, number];
   results.push({
     mix,
     lines: lines.length,
-    'tmi.js parser.msg lines/s': Math.round(median(0)),
-    'tmi.js msg+badges+emotes lines/s': Math.round(median(1)),
-    'twitch-pulse parseChatLine lines/s': Math.round(median(2)),
-    'ratio vs parser.msg': +(median(2) / median(0)).toFixed(2),
+    'tmi.js parser.msg lines/s': Math.round(tmi),
+    'tmi.js msg+badges+emotes lines/s': Math.round(tmiFull),
+    'twitch-pulse parseChatLine lines/s': Math.round(ours),
+    'ratio vs parser.msg': +(ours / tmi).toFixed(2),
   });
 }
 console.table(results);

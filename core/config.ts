@@ -36,6 +36,10 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'CLICKHOUSE_TCP_PORT', defaultValue: '9000', doc: 'Local stack: ClickHouse native port.' },
   { name: 'MINIO_PORT', defaultValue: '9002', doc: 'Local stack: MinIO S3 port.' },
   { name: 'MINIO_CONSOLE_PORT', defaultValue: '9003', doc: 'Local stack: MinIO console port.' },
+  { name: 'TWITCH_CHANNELS', defaultValue: '', doc: 'Channels for `ingest` when --channels/--channels-file are not given (comma-separated).' },
+  { name: 'TWITCH_OAUTH_TOKEN', defaultValue: '', doc: 'Chat token for `ingest`; anonymous read-only (justinfan) when empty. Never logged.', secret: true },
+  { name: 'TWITCH_USERNAME', defaultValue: 'twitch_pulse', doc: 'Login that goes with TWITCH_OAUTH_TOKEN.' },
+  { name: 'TWITCH_IRC_URL', defaultValue: 'wss://irc-ws.chat.twitch.tv:443', doc: 'Chat server for `ingest` (tests point it at the local Twitch-dialect server).' },
   { name: 'LOG_LEVEL', defaultValue: 'info', doc: 'debug, info, warn or error.' },
 ]);
 
