@@ -37,7 +37,7 @@ describe('live chat through tmi.js into Kafka', () => {
     const topics = topicNames();
     const ingest: KafkaIngest = await openKafkaIngest(endpoints, 'it-ingest', topics);
     const notices: ChatSourceNotice[] = [];
-    const sub: Subscription = chatSource({ channels: [...channels, 'doesnotexist_404'], server: '127.0.0.1', port, secure: false }, (n) => notices.push(n))
+    const sub: Subscription = chatSource({ channels: ['doesnotexist_404', ...channels], server: '127.0.0.1', port, secure: false }, (n) => notices.push(n))
       .subscribe((raw) => ingest.ingester.line(raw.line, raw.receivedAtMs));
     try {
       await server.waitForJoins(channels, 60_000);
@@ -85,7 +85,7 @@ describe('live chat through tmi.js into Kafka', () => {
         byMsgId[k] = (byMsgId[k] ?? 0) + 1;
       }
       assert.deepEqual(byMsgId, expected['usernotice.log']!.msg_id_counts);
-      assert.ok(notices.some((n) => n.kind === 'join_failed' && n.channel === 'doesnotexist_404'), 'a missing channel is reported');
+      await waitUntil(() => notices.some((n) => n.kind === 'join_failed' && n.channel === 'doesnotexist_404'), 10_000);
       assert.equal(server.joinRateViolations, 0, 'JOINs stay within 20 per 10 s');
     } finally {
       sub.unsubscribe();
