@@ -58,6 +58,17 @@ export class AdWindowOperator implements StreamOperator<HypeSignal, AdWindow> {
 
   constructor(private readonly settings: AdWindowSettings = adWindowSettings()) {}
 
+  /** State for a checkpoint (see stateCodec). */
+  snapshot(): unknown {
+    return this.channels;
+  }
+
+  /** Restores {@link snapshot}. */
+  restore(state: unknown): void {
+    this.channels.clear();
+    for (const [k, v] of state as Map<string, State>) this.channels.set(k, v);
+  }
+
   process(signal: HypeSignal): AdWindow[] {
     const roomId = signal.type === 'hype' ? signal.hype.roomId : signal.roomId;
     let st = this.channels.get(roomId);

@@ -61,13 +61,18 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
     });
   }
 
+  /** The windows' restart position; see {@link WindowedAggregate.lowWatermark}. */
+  get windowStore(): WindowedAggregate<ChatMessage, Accumulator> {
+    return this.store;
+  }
+
   /** Open windows across all channels (state size). */
   get openWindows(): number {
     return this.store.openWindows;
   }
 
-  process(m: ChatMessage): ChatRate[] {
-    const { closed, late } = this.store.add(m.roomId, m.eventTimeMs, m);
+  process(m: ChatMessage, offset = -1): ChatRate[] {
+    const { closed, late } = this.store.add(m.roomId, m.eventTimeMs, m, offset);
     if (late) this.onLate(this.name, late);
     return closed.map((w) => this.result(w, false));
   }

@@ -90,6 +90,17 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
 
   constructor(private readonly settings: HypeSettings = hypeSettings()) {}
 
+  /** State for a checkpoint (see stateCodec). */
+  snapshot(): unknown {
+    return this.channels;
+  }
+
+  /** Restores {@link snapshot}. */
+  restore(state: unknown): void {
+    this.channels.clear();
+    for (const [k, v] of state as Map<string, ChannelState>) this.channels.set(k, v);
+  }
+
   process(rate: ChatRate): HypeSignal[] {
     if (rate.early) return [];
     let st = this.channels.get(rate.roomId);

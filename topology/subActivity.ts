@@ -49,7 +49,17 @@ export class SubActivityOperator implements StreamOperator<ChatEvent, SubActivit
     });
   }
 
-  process(event: ChatEvent): SubActivity[] {
+  /** The windows' restart position; see {@link WindowedAggregate.lowWatermark}. */
+  get windowStore(): WindowedAggregate<Counts, Counts> {
+    return this.store;
+  }
+
+  /** Gift-origin memory, saved and restored around restarts. */
+  get giftOrigins(): SubContributions {
+    return this.contributions;
+  }
+
+  process(event: ChatEvent, offset = -1): SubActivity[] {
     const c = this.contributions.read(event);
     if (!c) return this.store.advance(event.eventTimeMs).map((w) => this.result(w));
     const delta: Counts = { channel: event.channel, roomId: event.roomId, subs: 0, resubs: 0, giftedSubs: 0, massGifts: 0, upgrades: 0, prime: 0, tier1: 0, tier2: 0, tier3: 0 };
@@ -62,7 +72,7 @@ export class SubActivityOperator implements StreamOperator<ChatEvent, SubActivit
     } else delta.upgrades = 1;
     const plan = c.plan ? PLAN_FIELD[c.plan] : undefined;
     if (plan && c.type !== 'upgrade') delta[plan] += c.count;
-    const { closed, late } = this.store.add(event.roomId, event.eventTimeMs, delta);
+    const { closed, late } = this.store.add(event.roomId, event.eventTimeMs, delta, offset);
     if (late) this.onLate(this.name, late);
     return closed.map((w) => this.result(w));
   }

@@ -47,6 +47,20 @@ export class SubBurstOperator implements StreamOperator<ChatEvent, SubBurst> {
 
   constructor(private readonly settings: SubBurstSettings = subBurstSettings()) {}
 
+  /** State for a checkpoint (see stateCodec). */
+  snapshot(): unknown {
+    return { channels: this.channels, streamTime: this.streamTime, origins: this.contributions.snapshot() };
+  }
+
+  /** Restores {@link snapshot}. */
+  restore(state: unknown): void {
+    const s = state as { channels: Map<string, ChannelState>; streamTime: number; origins: unknown };
+    this.channels.clear();
+    for (const [k, v] of s.channels) this.channels.set(k, v);
+    this.streamTime = s.streamTime;
+    this.contributions.restore(s.origins);
+  }
+
   process(event: ChatEvent): SubBurst[] {
     if (event.eventTimeMs > this.streamTime) this.streamTime = event.eventTimeMs;
     const out = this.close(this.streamTime);

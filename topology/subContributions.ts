@@ -24,6 +24,17 @@ export const GIFT_ORIGIN_MEMORY_MS = 10 * 60_000;
 export class SubContributions {
   private readonly origins = new Map<string, Map<string, number>>();
 
+  /** State for a checkpoint (see stateCodec). */
+  snapshot(): unknown {
+    return this.origins;
+  }
+
+  /** Restores {@link snapshot}. */
+  restore(state: unknown): void {
+    this.origins.clear();
+    for (const [k, v] of state as Map<string, Map<string, number>>) this.origins.set(k, v);
+  }
+
   /** The contribution of `event`, or null when it is none (or was already counted). */
   read(event: ChatEvent): SubContribution | null {
     if (event.kind === 'sharedchatnotice') return null;

@@ -31,8 +31,23 @@ export interface Aggregation<R, A> {
  *
  * Results come out in order of window end, then key, so output is deterministic for an input.
  */
+/** Where a window's input began, so a restart can rebuild it by re-reading from there. */
+interface WindowOrigin {
+  /** Input offset of the window's first record (-1 when offsets are not tracked). */
+  readonly firstOffset: number;
+  /** Stream time just before that record was processed. */
+  readonly streamTimeBefore: number;
+}
+
+/** The earliest input position open windows depend on; see {@link WindowedAggregate.lowWatermark}. */
+export interface LowWatermark {
+  readonly offset: number;
+  readonly streamTimeBefore: number;
+}
+
 export class WindowedAggregate<R, A> {
   private readonly open = new Map<number, Map<string, A>>();
+  private readonly origins = new Map<number, Map<string, WindowOrigin>>();
   private streamTime = -Infinity;
 
   constructor(
@@ -56,9 +71,10 @@ export class WindowedAggregate<R, A> {
    * Adds one record and returns the windows its timestamp closed, or a late verdict when the
    * record's own window was already closed.
    */
-  add(key: string, timestampMs: number, record: R): { closed: ClosedWindow<A>[]; late: LateVerdict | null } {
+  add(key: string, timestampMs: number, record: R, offset = -1): { closed: ClosedWindow<A>[]; late: LateVerdict | null } {
     const { sizeMs } = this.windows;
     const start = windowStartOf(timestampMs, sizeMs);
+    const before = this.streamTime;
     if (timestampMs > this.streamTime) this.streamTime = timestampMs;
     if (windowCloseTime(start, this.windows) <= this.streamTime) {
       return {
@@ -69,7 +85,12 @@ export class WindowedAggregate<R, A> {
     let byKey = this.open.get(start);
     if (!byKey) this.open.set(start, (byKey = new Map()));
     let aggregate = byKey.get(key);
-    if (aggregate === undefined) byKey.set(key, (aggregate = this.aggregation.init(key, start)));
+    if (aggregate === undefined) {
+      byKey.set(key, (aggregate = this.aggregation.init(key, start)));
+      let origins = this.origins.get(start);
+      if (!origins) this.origins.set(start, (origins = new Map()));
+      origins.set(key, { firstOffset: offset, streamTimeBefore: before });
+    }
     this.aggregation.add(aggregate, record);
     return { closed: this.advance(this.streamTime), late: null };
   }
@@ -92,6 +113,24 @@ export class WindowedAggregate<R, A> {
     return starts.flatMap((s) => this.take(s));
   }
 
+  /**
+   * The earliest input position the open windows depend on: re-reading the input from
+   * `offset`, with stream time set to `streamTimeBefore`, rebuilds exactly the open windows
+   * (windows that closed meanwhile are rebuilt and close again). Null when no window is open.
+   */
+  lowWatermark(): LowWatermark | null {
+    let low: WindowOrigin | null = null;
+    for (const byKey of this.origins.values()) {
+      for (const o of byKey.values()) if (low === null || o.firstOffset < low.firstOffset) low = o;
+    }
+    return low && { offset: low.firstOffset, streamTimeBefore: low.streamTimeBefore };
+  }
+
+  /** Sets stream time when rebuilding state after a restart (see {@link lowWatermark}). */
+  restoreStreamTime(streamTimeMs: number): void {
+    this.streamTime = streamTimeMs;
+  }
+
   /** Early results of the open windows, without closing them (for live panels). */
   peek(): ClosedWindow<A>[] {
     const out: ClosedWindow<A>[] = [];
@@ -104,6 +143,7 @@ export class WindowedAggregate<R, A> {
   private take(start: number): ClosedWindow<A>[] {
     const byKey = this.open.get(start)!;
     this.open.delete(start);
+    this.origins.delete(start);
     const end = start + this.windows.sizeMs;
     return [...byKey.keys()].sort().map((key) => ({ key, windowStartMs: start, windowEndMs: end, aggregate: byKey.get(key)! }));
   }
