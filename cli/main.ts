@@ -1,6 +1,7 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
 import { analyzeCommand } from './analyzeCommand.ts';
 import { ingestCommand, replayCommand } from './ingestCommands.ts';
+import { runCommand } from './runCommand.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
 import { demoCommand, simulateCommand } from './simulateCommands.ts';
 import { stackCommand } from './stackCommand.ts';
@@ -16,6 +17,8 @@ usage: twitch-pulse <command> [options]
   ingest --channels a,b    live Twitch chat (tmi.js, anonymous by default) into Kafka
   replay FILE|- [--speed N | --max]
                            recorded raw IRC lines into Kafka (default: as fast as possible)
+  run [--group G] [--instance ID]
+                           the topology on Kafka as a consumer group, exactly once
   analyze FILE|- [--window 60s] [--grace 5s]
                            the topology in-process, no servers: JSON lines on stdout
   simulate [--channels 5] [--minutes 30] [--seed 1]
@@ -32,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   ingest: ingestCommand,
   replay: replayCommand,
   analyze: analyzeCommand,
+  run: runCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   start: demoCommand,

@@ -34,6 +34,10 @@ export async function createTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
             { name: 'cleanup.policy', value: s.cleanupPolicy },
           ],
         })),
+      }).catch((error: unknown) => {
+        // Another process (a second topology instance starting at the same moment) created
+        // them first: that is what was wanted.
+        if (!alreadyExists(error)) throw error;
       });
     }
     await waitForLeaders(admin, missing.map((s) => s.name));
@@ -61,4 +65,10 @@ export async function waitForLeaders(admin: Admin, topics: readonly string[], ti
     if (Date.now() > deadline) throw new UnavailableError('kafka', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function alreadyExists(error: unknown): boolean {
+  const e = error as { type?: string; errors?: Array<{ type?: string }> } | null;
+  if (e?.type === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(e?.errors) && e.errors.length > 0 && e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS');
 }

@@ -1,0 +1,39 @@
+import { hostname } from 'node:os';
+import { endpointsFromEnv } from '../core/config.ts';
+import { createLogger } from '../core/log.ts';
+import { createKafka } from '../connectors/kafka/client.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import { TopologyRuntime } from '../topology/runtime.ts';
+import { parseArgs, stringOption } from './args.ts';
+
+/**
+ * `twitch-pulse run [--group pulse-topology] [--instance ID] [--input-prefix P] [--output-prefix P] [--max-batch-bytes N]`:
+ * the topology on Kafka, exactly once; start more instances with the same group to scale out.
+ */
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const endpoints = endpointsFromEnv();
+  const groupId = stringOption(args, 'group', 'pulse-topology')!;
+  const instanceId = stringOption(args, 'instance', `${hostname()}-${process.pid}`)!;
+  const log = createLogger('topology').child({ group: groupId, instance: instanceId });
+  const runtime = new TopologyRuntime({
+    kafka: createKafka(endpoints.kafkaBrokers, `twitch-pulse-run-${instanceId}`),
+    serde: AvroSerde.connect(endpoints.registryUrl),
+    groupId,
+    instanceId,
+    inputPrefix: stringOption(args, 'input-prefix', ''),
+    outputPrefix: stringOption(args, 'output-prefix', ''),
+    maxBatchBytes: Number(stringOption(args, 'max-batch-bytes', '1048576')),
+    log,
+  });
+  await runtime.start();
+  log.info('topology running');
+  const status = setInterval(() => log.info('status', { ...runtime.stats }), 10_000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(status);
+  await runtime.stop();
+  return 0;
+}
