@@ -106,3 +106,13 @@ describe('AvroSerde.encoder (hot path)', () => {
     assert.throws(() => encode({ ...rate, channel: undefined }), SerializationError);
   });
 });
+
+describe('AvroSerde.decodeCached', () => {
+  it('decodes without awaiting once the schema is cached, and says so when it is not', async () => {
+    const serde = serdeWith({ 7: rateType });
+    const bytes = await serde.encode(7, rate);
+    assert.deepEqual(plain(serde.decodeCached(bytes)!.value), rate);
+    assert.equal(serdeWith({ 7: rateType }).decodeCached(bytes), undefined);
+    assert.throws(() => serde.decodeCached(Buffer.from('x')), MissingMagicByteError);
+  });
+});

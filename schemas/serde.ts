@@ -159,6 +159,22 @@ export class AvroSerde {
     }
   }
 
+  /**
+   * Decodes synchronously when the payload's schema is already cached (the hot path of a
+   * consumer); returns undefined when the schema must first be fetched with {@link decode}.
+   * @throws the same typed errors as {@link decode}.
+   */
+  decodeCached<T = unknown>(payload: Buffer | null, context: ErrorContext = {}): Decoded<T> | undefined {
+    const schemaId = readSchemaId(payload, context);
+    const type = this.types.get(schemaId);
+    if (!type) return undefined;
+    try {
+      return { schemaId, value: type.fromBuffer((payload as Buffer).subarray(HEADER_BYTES)) as T };
+    } catch (error) {
+      throw new CorruptPayloadError(schemaId, error, context);
+    }
+  }
+
   private async fetchType(schemaId: number, context: ErrorContext): Promise<avro.Type> {
     try {
       const type = (await this.registry.getSchema(schemaId)) as unknown as avro.Type;

@@ -210,7 +210,9 @@ export class TopologyRuntime {
       const offset = Number(message.offset);
       task.emitting = !replay || offset >= replay.until;
       try {
-        const { value } = await this.options.serde.decode<ChatMessage & ChatEvent>(message.value, { topic, partition, offset: message.offset });
+        const context = { topic, partition, offset: message.offset };
+        const serde = this.options.serde;
+        const { value } = serde.decodeCached<ChatMessage & ChatEvent>(message.value, context) ?? (await serde.decode<ChatMessage & ChatEvent>(message.value, context));
         results.push(...task.process(value as never, offset));
       } catch (error) {
         if (error instanceof PulseError && error.retriable) throw error;

@@ -1,0 +1,92 @@
+// Topology throughput on Kafka, side by side with a plain kafkajs consumer that only decodes
+// (the practical limit), on the same pre-filled topic; and the process's peak RSS.
+//   node --import tsx bench/topology.ts [messages=1000000] [channels=10000]
+// Needs `twitch-pulse stack up`.
+import { createKafka } from '../connectors/kafka/client.ts';
+import { simulateChat } from '../connectors/simulator/chatSimulator.ts';
+import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
+import { endpointsFromEnv } from '../core/config.ts';
+import { TOPICS } from '../schemas/catalogue.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import { TopologyRuntime } from '../topology/runtime.ts';
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const channelCount = Number(process.argv[3] ?? 10_000);
+const endpoints = endpointsFromEnv();
+const kafka = createKafka(endpoints.kafkaBrokers, 'bench-topology');
+const prefix = `bench-topo-${Date.now().toString(36)}.`;
+const input = `${prefix}${TOPICS.chatMessages.name}`;
+
+// Fill: `channelCount` channels at 1 message/s each, in event-time order, until `total` messages.
+const channels = Array.from({ length: channelCount }, (_, i) => ({ login: `bench_${i}`, roomId: String(800_000_000 + i), baselinePerSecond: 1 }));
+const ingest = await openKafkaIngest(endpoints, 'bench-fill', {
+  messages: input, events: `${prefix}${TOPICS.chatEvents.name}`, moderation: `${prefix}${TOPICS.moderation.name}`, deadLetter: `${prefix}${TOPICS.deadLetter.name}`,
+}, { compression: 'none' });
+let n = 0;
+for (const line of simulateChat({ channels, startMs: 1_700_000_000_000, durationMs: 86_400_000, seed: 9, burstChancePerSecond: 0, giftBombChancePerSecond: 0, raidChancePerSecond: 0 })) {
+  ingest.ingester.line(line, 0);
+  if (++n % 5_000 === 0) await ingest.producer.backpressure();
+  if (ingest.ingester.stats.messages >= total) break;
+}
+await ingest.close();
+const messages = ingest.ingester.stats.messages;
+console.error(`filled ${input} with ${messages} messages over ${channelCount} channels`);
+
+async function admin<T>(f: (a: ReturnType<typeof kafka.admin>) => Promise<T>): Promise<T> {
+  const a = kafka.admin();
+  await a.connect();
+  try {
+    return await f(a);
+  } finally {
+    await a.disconnect();
+  }
+}
+
+// (1) the practical limit: a plain kafkajs consumer that decodes every record and nothing else.
+const plainStarted = process.hrtime.bigint();
+{
+  const serde = AvroSerde.connect(endpoints.registryUrl);
+  const consumer = kafka.consumer({ groupId: `${prefix}plain`, maxWaitTimeInMs: 100 });
+  let seen = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic: input, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) await serde.decode(m.value);
+        seen += batch.messages.length;
+        if (seen >= messages) resolve();
+      },
+    }).catch(reject);
+  });
+  await consumer.disconnect();
+}
+const plainSeconds = Number(process.hrtime.bigint() - plainStarted) / 1e9;
+
+// (2) the topology: same topic, exactly-once transactions, all chat operators.
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+const runtime = new TopologyRuntime({ kafka, serde: AvroSerde.connect(endpoints.registryUrl), groupId: `${prefix}topology`, instanceId: 'bench', inputPrefix: prefix, outputPrefix: prefix });
+const topoStarted = process.hrtime.bigint();
+await runtime.start();
+for (;;) {
+  const lag = await admin(async (a) => {
+    const high = await a.fetchTopicOffsets(input);
+    const [committed] = await a.fetchOffsets({ groupId: `${prefix}topology`, topics: [input] });
+    return high.reduce((s, p) => s + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
+  });
+  if (lag === 0) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const topoSeconds = Number(process.hrtime.bigint() - topoStarted) / 1e9;
+clearInterval(rssTimer);
+await runtime.stop();
+
+console.log(JSON.stringify({
+  bench: 'topology', messages, channels: channelCount,
+  plainConsumerPerSecond: Math.round(messages / plainSeconds),
+  topologyPerSecond: Math.round(messages / topoSeconds),
+  ratioToPlainConsumer: +((messages / topoSeconds) / (messages / plainSeconds)).toFixed(2),
+  transactions: runtime.stats.transactions, outputs: runtime.stats.outputs,
+  peakRssMB: Math.round(peakRss / 1e6),
+}));
