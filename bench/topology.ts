@@ -1,7 +1,14 @@
-// Topology throughput on Kafka, side by side with a plain kafkajs consumer that only decodes
-// (the practical limit), on the same pre-filled topic; and the process's peak RSS.
+// Topology throughput on Kafka, side by side on the same pre-filled topic with (1) a plain
+// kafkajs consumer that only decodes (the practical limit) and (3) a small Kafka Streams
+// application (Java, bench/kafka-streams/) computing the same 10 s tumbling counts per channel,
+// exactly-once v2; and this process's peak RSS while the topology runs.
 //   node --import tsx bench/topology.ts [messages=1000000] [channels=10000]
-// Needs `twitch-pulse stack up`.
+// Needs `twitch-pulse stack up`, and Maven + JDK 17 for the Kafka Streams application.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createTopics } from '../connectors/kafka/admin.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { simulateChat } from '../connectors/simulator/chatSimulator.ts';
 import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
@@ -63,27 +70,50 @@ const plainStarted = process.hrtime.bigint();
 }
 const plainSeconds = Number(process.hrtime.bigint() - plainStarted) / 1e9;
 
+async function lagOf(groupId: string): Promise<number> {
+  return admin(async (a) => {
+    const high = await a.fetchTopicOffsets(input);
+    const [committed] = await a.fetchOffsets({ groupId, topics: [input] });
+    return high.reduce((s, p) => s + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
+  });
+}
+
 // (2) the topology: same topic, exactly-once transactions, all chat operators.
 let peakRss = 0;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 const runtime = new TopologyRuntime({ kafka, serde: AvroSerde.connect(endpoints.registryUrl), groupId: `${prefix}topology`, instanceId: 'bench', inputPrefix: prefix, outputPrefix: prefix });
 const topoStarted = process.hrtime.bigint();
 await runtime.start();
-for (;;) {
-  const lag = await admin(async (a) => {
-    const high = await a.fetchTopicOffsets(input);
-    const [committed] = await a.fetchOffsets({ groupId: `${prefix}topology`, topics: [input] });
-    return high.reduce((s, p) => s + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
-  });
-  if (lag === 0) break;
-  await new Promise((r) => setTimeout(r, 250));
-}
+while ((await lagOf(`${prefix}topology`)) > 0) await new Promise((r) => setTimeout(r, 250));
 const topoSeconds = Number(process.hrtime.bigint() - topoStarted) / 1e9;
 clearInterval(rssTimer);
 await runtime.stop();
 
+// (3) Kafka Streams: 10 s tumbling counts per channel, untilWindowCloses, exactly_once_v2.
+const appDir = fileURLToPath(new URL('./kafka-streams/', import.meta.url));
+if (!existsSync(`${appDir}target/streams-bench-1.0.0.jar`)) {
+  const build = spawnSync('mvn', ['-q', '-B', 'package', '-DskipTests'], { cwd: appDir, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building the Kafka Streams application failed');
+}
+const countsTopic = `${prefix}kstreams-counts`;
+await createTopics(kafka, [{ name: countsTopic, key: 'room id@window', schemaFile: '', partitions: 6, retentionMs: 86_400_000, cleanupPolicy: 'delete', doc: 'bench' }]);
+const streamsStarted = process.hrtime.bigint();
+const app = spawn('java', ['-Xmx1g', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${appDir}target/streams-bench-1.0.0.jar:${appDir}target/libs/*`, 'tv.twitchpulse.bench.ChatCounts',
+  endpoints.kafkaBrokers.join(','), input, countsTopic, `${prefix}kstreams`, mkdtempSync(`${tmpdir()}/kstreams-`)], { stdio: 'inherit' });
+await new Promise((r) => setTimeout(r, 2_000));
+let appExit: number | null = null;
+app.on('exit', (code) => (appExit = code ?? 1));
+while ((await lagOf(`${prefix}kstreams`)) > 0) {
+  if (appExit !== null) throw new Error(`the Kafka Streams application exited with ${appExit}`);
+  await new Promise((r) => setTimeout(r, 250));
+}
+const streamsSeconds = Number(process.hrtime.bigint() - streamsStarted) / 1e9;
+app.kill('SIGTERM');
+
 console.log(JSON.stringify({
   bench: 'topology', messages, channels: channelCount,
+  kafkaStreamsPerSecond: Math.round(messages / streamsSeconds),
+  ratioToKafkaStreams: +((messages / topoSeconds) / (messages / streamsSeconds)).toFixed(2),
   plainConsumerPerSecond: Math.round(messages / plainSeconds),
   topologyPerSecond: Math.round(messages / topoSeconds),
   ratioToPlainConsumer: +((messages / topoSeconds) / (messages / plainSeconds)).toFixed(2),
