@@ -200,7 +200,7 @@ export class TopologyRuntime {
     await heartbeat();
   }
 
-  private async processBatch(key: string, task: AnyTask, replay: { from: number; until: number } | undefined, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async processBatch(key: string, task: AnyTask, replay: { from: number; until: number } | undefined, { batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const results: TaskOutput[] = [];
     const deadLetters: DeadLetter[] = [];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka, Producer } from 'kafkajs';
 import { MissingMagicByteError, SchemaIncompatibleError, UnknownSchemaIdError } from '../../core/errors.ts';
-import { TOPICS, loadSchema, valueSubject } from '../../schemas/catalogue.ts';
+import { TOPICS, valueSubject } from '../../schemas/catalogue.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import { consumeAll, createTestTopic, endpoints, testKafka, uniqueName } from './harness.ts';
 
