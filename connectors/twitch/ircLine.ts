@@ -31,7 +31,7 @@ const BACKSLASH = 92;
 export function parseIrcLine(line: string): IrcLine {
   const frame = frameOf(line);
   const tags = new Map<string, string>();
-  if (frame.tagsEnd > 0) readTags(line, 1, frame.tagsEnd, tags);
+  if (frame.tagsEnd > 0) forEachTag(line, 1, frame.tagsEnd, (key, value) => tags.set(key, value));
   const prefix = frame.hasPrefix ? line.slice(frame.prefixStart, frame.prefixEnd) : null;
 
   const length = line.length;
@@ -121,7 +121,11 @@ function isCommand(command: string): boolean {
   return true;
 }
 
-function readTags(line: string, start: number, end: number, into: Map<string, string>): void {
+/**
+ * Calls `visit` with each tag of raw[start, end) (the section after `@`), its value unescaped;
+ * a tag without `=` has value ''.
+ */
+export function forEachTag(line: string, start: number, end: number, visit: (key: string, value: string) => void): void {
   let pos = start;
   while (pos < end) {
     let semi = line.indexOf(';', pos);
@@ -129,10 +133,9 @@ function readTags(line: string, start: number, end: number, into: Map<string, st
     let eq = line.indexOf('=', pos);
     if (eq === -1 || eq > semi) eq = semi;
     if (eq > pos) {
-      const key = line.slice(pos, eq);
       let value = eq < semi ? line.slice(eq + 1, semi) : '';
       if (value.length > 0 && value.indexOf('\\') !== -1) value = unescapeTagValue(value);
-      into.set(key, value);
+      visit(line.slice(pos, eq), value);
     }
     pos = semi + 1;
   }
