@@ -59,6 +59,8 @@ export class TopologyRuntime {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly tasks = new Map<string, AnyTask>();
+  /** Next input offset each task expects; records below it are already reflected in committed results. */
+  private readonly positions = new Map<string, number>();
   private readonly checkpoints = new Map<string, TaskCheckpoint>();
   private readonly restoring = new Map<string, { from: number; until: number; seeking?: boolean; rewound?: boolean }>();
   private encoders = new Map<string, (v: unknown) => Buffer>();
@@ -83,9 +85,13 @@ export class TopologyRuntime {
   async start(): Promise<void> {
     const { kafka, serde } = this.options;
     const outputs: TopicId[] = ['chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows', 'lateRecords', 'deadLetter'];
-    await createTopics(kafka, ([...outputs, 'chatMessages', 'chatEvents'] as TopicId[]).map((id) => ({ ...TOPICS[id], name: this.name(id) })));
-    await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', doc: 'topology checkpoints' }]);
-    for (const id of outputs) this.encoders.set(id, await serde.encoder(await serde.registerTopic(TOPICS[id], this.name(id))));
+    // Instances starting together race to create the same topics and subjects; both steps are
+    // idempotent, so a loser simply tries again.
+    await retrying(this.log, 'creating topics and registering schemas', async () => {
+      await createTopics(kafka, ([...outputs, 'chatMessages', 'chatEvents'] as TopicId[]).map((id) => ({ ...TOPICS[id], name: this.name(id) })));
+      await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', doc: 'topology checkpoints' }]);
+      for (const id of outputs) this.encoders.set(id, await serde.encoder(await serde.registerTopic(TOPICS[id], this.name(id))));
+    });
     await this.producer.connect();
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
@@ -142,15 +148,18 @@ export class TopologyRuntime {
       try {
         await tx.sendBatch({ topicMessages });
         await tx.sendOffsets({ consumerGroupId: this.options.groupId, topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.offset }] }] });
-        await tx.commit();
-        return;
       } catch (error) {
         await tx.abort().catch(() => undefined);
         const retriable = (error as { retriable?: boolean }).retriable !== false;
         if (!retriable || attempt >= 8) throw error;
         this.log.debug('transaction failed; retrying', { attempt, error: messageOf(error) });
         await new Promise((r) => setTimeout(r, 50 * attempt));
+        continue;
       }
+      // A failed commit has an unknown outcome: never send the same results again; the caller
+      // rebuilds the task from whatever the checkpoint topic says was committed.
+      await tx.commit();
+      return;
     }
   }
 
@@ -161,6 +170,7 @@ export class TopologyRuntime {
     const windows = this.options.windows ?? DEFAULT_TASK_WINDOWS;
     task = topic === this.name('chatMessages') ? new ChatTask(topic, partition, windows) : new EventTask(topic, partition, windows);
     const checkpoint = this.checkpoints.get(key);
+    this.positions.set(key, checkpoint?.position ?? 0);
     if (checkpoint) {
       task.restore(checkpoint);
       const from = checkpoint.low ? checkpoint.low.offset : checkpoint.position;
@@ -193,6 +203,8 @@ export class TopologyRuntime {
       // rebuilds it from the last committed checkpoint.
       this.tasks.delete(key);
       this.restoring.delete(key);
+      this.positions.delete(key);
+      this.ready = this.loadCheckpoints();
       this.log.warn('batch failed; task will be rebuilt from its checkpoint', { topic, partition, error: messageOf(error) });
       throw error;
     }
@@ -205,9 +217,16 @@ export class TopologyRuntime {
     const results: TaskOutput[] = [];
     const deadLetters: DeadLetter[] = [];
     let last = -1;
+    let skipped = -1;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = Number(message.offset);
+      // Records before the replay start, or already reflected in committed results, come again
+      // after a failed batch or a seek: skip them so nothing counts twice.
+      if (offset < (replay ? replay.from : (this.positions.get(key) ?? 0))) {
+        skipped = offset;
+        continue;
+      }
       task.emitting = !replay || offset >= replay.until;
       try {
         const context = { topic, partition, offset: message.offset };
@@ -221,7 +240,10 @@ export class TopologyRuntime {
       last = offset;
       this.stats.records++;
     }
-    if (last < 0) return;
+    if (last < 0) {
+      if (skipped >= 0) resolveOffset(String(skipped));
+      return;
+    }
     if (replay && last + 1 >= replay.until) this.restoring.delete(key);
     const checkpoint = task.checkpoint(last + 1);
     const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
@@ -235,9 +257,22 @@ export class TopologyRuntime {
     push(checkpointTopic(this.prefix), key, Buffer.from(encodeState(checkpoint)));
     await this.commit([...byTopic].map(([t, messages]) => ({ topic: t, messages })), { topic, partition, offset: String(last + 1) });
     this.checkpoints.set(key, checkpoint);
+    this.positions.set(key, last + 1);
     resolveOffset(String(last));
     this.stats.transactions++;
     this.stats.outputs += results.length;
     this.stats.deadLetters += deadLetters.length;
+  }
+}
+
+async function retrying(log: Logger, what: string, step: () => Promise<void>, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      log.warn(`${what} failed; retrying`, { attempt, error: messageOf(error) });
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
   }
 }

@@ -130,12 +130,14 @@ describe('topology on Kafka: exactly once across kill -9 and rebalances', () => 
   it('splits the partitions between two instances, survives one being killed, and the totals still match', async () => {
     const group = `${base}-pair`;
     const assigned: Record<string, string> = {};
+    const logs: Record<string, string[]> = { a: [], b: [] };
     const watch = (name: string, child: ChildProcess) => {
       let partial = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop()!;
         for (const line of lines) {
+          if (!line.includes('"level":"debug"')) logs[name]!.push(line.slice(0, 300));
           const m = /"msg":"partitions assigned".*"partitions":"([^"]*)"/.exec(line);
           if (m) assigned[name] = m[1]!;
         }
@@ -151,7 +153,7 @@ describe('topology on Kafka: exactly once across kill -9 and rebalances', () => 
     while (!(assigned.a && assigned.b) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const lagAtKill = await lag(kafka, group, inputPrefix);
     await kill(b);
-    assert.ok(assigned.a && assigned.b, `both instances got partitions: ${JSON.stringify(assigned)}`);
+    assert.ok(assigned.a && assigned.b, `both instances got partitions: ${JSON.stringify(assigned)}\na: ${logs.a!.slice(-15).join('\n')}\nb: ${logs.b!.slice(-15).join('\n')}`);
     const split = [assigned.a!.split(','), assigned.b!.split(',')];
     assert.equal(split[0]!.filter((p) => split[1]!.includes(p)).length, 0, 'no partition is in both');
     assert.ok(lagAtKill > 0, `work was left when b died (lag ${lagAtKill}), so a had to take over b's partitions`);
