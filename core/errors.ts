@@ -100,6 +100,33 @@ export class SchemaIncompatibleError extends PulseError {
   }
 }
 
+/**
+ * An Avro schema uses something the Parquet archive cannot represent as typed columns (a union
+ * of two non-null types, a recursive record). Records written with it go to the dead-letter topic.
+ */
+export class UnsupportedSchemaError extends PulseError {
+  constructor(detail: string, context: ErrorContext = {}) {
+    super(`Avro schema cannot be archived as Parquet: ${detail}`, { code: 'ARCHIVE_UNSUPPORTED_SCHEMA', context });
+  }
+}
+
+/** An object in the archive is not a twitch-pulse archive object: its name or its content. */
+export class ArchiveObjectError extends PulseError {
+  constructor(name: string, detail: string, cause?: unknown) {
+    super(`archive object ${name}: ${detail}`, { code: 'ARCHIVE_BAD_OBJECT', cause, context: { field: name } });
+  }
+}
+
+/**
+ * The object store refused a request in a way that waiting will not fix (wrong credentials, no
+ * such bucket). Not retriable, unlike an {@link UnavailableError}.
+ */
+export class ArchiveRefusedError extends PulseError {
+  constructor(detail: string, cause?: unknown) {
+    super(`object store refused the request: ${detail}`, { code: 'ARCHIVE_REFUSED', cause, context: { service: 'minio' } });
+  }
+}
+
 /** A server the project needs did not answer (Kafka, registry, ClickHouse, MinIO). */
 export class UnavailableError extends PulseError {
   constructor(service: string, detail: string, cause?: unknown) {
