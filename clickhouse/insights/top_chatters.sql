@@ -1,0 +1,27 @@
+-- Question: who chats the most in the channel?
+-- The {limit} chatters with the most messages in the period (a chatter is a user id, else a
+-- login; shown by the latest login it used), with their share of all messages, the days they
+-- chatted on, emotes used, bits cheered, whether they were subscribed, and first and last
+-- message time (epoch seconds).
+SELECT
+  argMax(login, event_time_ms) AS chatter,
+  count() AS messages,
+  round(messages / (
+    SELECT count() FROM chat_messages FINAL
+    WHERE channel = {channel}
+      AND event_time >= toDateTime({until_seconds} - {since_seconds})
+      AND event_time < toDateTime({until_seconds})
+  ), 4) AS share,
+  uniqExact(toDate(event_time, 'UTC')) AS active_days,
+  sum(emote_count) AS emotes,
+  sum(bits) AS bits,
+  max(is_subscriber) AS subscriber,
+  toUInt32(min(event_time)) AS first_seen,
+  toUInt32(max(event_time)) AS last_seen
+FROM chat_messages FINAL
+WHERE channel = {channel}
+  AND event_time >= toDateTime({until_seconds} - {since_seconds})
+  AND event_time < toDateTime({until_seconds})
+GROUP BY if(user_id = '', login, user_id)
+ORDER BY messages DESC, chatter ASC
+LIMIT {limit}
