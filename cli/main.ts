@@ -1,6 +1,7 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
 import { analyzeCommand } from './analyzeCommand.ts';
 import { ingestCommand, replayCommand } from './ingestCommands.ts';
+import { reportCommand } from './reportCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
 import { demoCommand, simulateCommand } from './simulateCommands.ts';
@@ -19,6 +20,8 @@ usage: twitch-pulse <command> [options]
                            recorded raw IRC lines into Kafka (default: as fast as possible)
   run [--group G] [--instance ID]
                            the topology on Kafka as a consumer group, exactly once
+  report --channel LOGIN [--since 7d] [--only heatmap,ads,…] [--format table|json]
+                           insights from ClickHouse as tables, sparklines and a heatmap
   analyze FILE|- [--window 60s] [--grace 5s]
                            the topology in-process, no servers: JSON lines on stdout
   simulate [--channels 5] [--minutes 30] [--seed 1]
@@ -36,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
   analyze: analyzeCommand,
   run: runCommand,
+  report: reportCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   start: demoCommand,
