@@ -1,6 +1,7 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
 import { analyzeCommand } from './analyzeCommand.ts';
 import { ingestCommand, replayCommand } from './ingestCommands.ts';
+import { migrateCommand } from './migrateCommand.ts';
 import { reportCommand } from './reportCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
@@ -20,6 +21,7 @@ usage: twitch-pulse <command> [options]
                            recorded raw IRC lines into Kafka (default: as fast as possible)
   run [--group G] [--instance ID]
                            the topology on Kafka as a consumer group, exactly once
+  migrate                  create or update the ClickHouse tables (idempotent)
   report --channel LOGIN [--since 7d] [--only heatmap,ads,…] [--format table|json]
                            insights from ClickHouse as tables, sparklines and a heatmap
   analyze FILE|- [--window 60s] [--grace 5s]
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
   analyze: analyzeCommand,
   run: runCommand,
   report: reportCommand,
+  migrate: migrateCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   start: demoCommand,

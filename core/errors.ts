@@ -16,6 +16,7 @@ export interface ErrorContext {
   schemaId?: number;
   field?: string;
   service?: string;
+  table?: string;
 }
 
 /** Base class of every twitch-pulse error. */
@@ -152,6 +153,24 @@ export class IrcParseError extends PulseError {
   constructor(reason: string, line: string, context: ErrorContext = {}) {
     super(reason, { code: 'IRC_MALFORMED', context });
     this.line = line;
+  }
+}
+
+/** A ClickHouse migration cannot be applied, or an applied one was edited afterwards. */
+export class MigrationError extends PulseError {
+  constructor(version: number, detail: string, cause?: unknown) {
+    super(`migration ${version}: ${detail}`, { code: 'MIGRATION_FAILED', cause, context: { field: `migration ${version}` } });
+  }
+}
+
+/**
+ * A row cannot go into ClickHouse: it failed the sink's own checks (a value the column would
+ * silently wrap or zero) or ClickHouse refused it. Not retriable: the row goes to the
+ * dead-letter topic.
+ */
+export class RowRejectedError extends PulseError {
+  constructor(table: string, detail: string, context: ErrorContext = {}, cause?: unknown) {
+    super(`${table}: ${detail}`, { code: 'CLICKHOUSE_ROW_REJECTED', cause, context: { ...context, table } });
   }
 }
 

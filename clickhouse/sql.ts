@@ -1,0 +1,31 @@
+/**
+ * The two things migrations and insight queries need from a ClickHouse: run a statement, and
+ * read rows. Implemented over HTTP for a server ({@link httpSql}) and, in tests, over chdb's
+ * embedded engine, so the same SQL is checked on ClickHouse 18.16 and on a current release.
+ */
+export interface SqlRunner {
+  /** Runs one statement that returns no rows. */
+  command(sql: string): Promise<void>;
+  /** Runs one SELECT and returns its rows as objects (64-bit integers may come back as strings). */
+  rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+}
+
+/**
+ * Splits a SQL file into statements: `--` comment lines dropped, statements end at a `;` that
+ * ends a line. Good enough for migration and query files written in this repo.
+ */
+export function splitStatements(text: string): string[] {
+  const withoutComments = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n');
+  return withoutComments
+    .split(/;[ \t]*(?:\n|$)/)
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
+}
+
+/** Quotes a string as a ClickHouse string literal (18.16 has no query parameters). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
