@@ -6,6 +6,7 @@ import { reportCommand } from './reportCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
 import { demoCommand, simulateCommand } from './simulateCommands.ts';
+import { sinkCommand } from './sinkCommand.ts';
 import { stackCommand } from './stackCommand.ts';
 
 const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
@@ -22,6 +23,8 @@ usage: twitch-pulse <command> [options]
   run [--group G] [--instance ID]
                            the topology on Kafka as a consumer group, exactly once
   migrate                  create or update the ClickHouse tables (idempotent)
+  sink clickhouse [--group G] [--topics ids] [--max-rows N] [--max-wait-ms MS]
+                           raw and derived topics into ClickHouse, exact in effect
   report --channel LOGIN [--since 7d] [--only heatmap,ads,…] [--format table|json]
                            insights from ClickHouse as tables, sparklines and a heatmap
   analyze FILE|- [--window 60s] [--grace 5s]
@@ -43,6 +46,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   report: reportCommand,
   migrate: migrateCommand,
+  sink: sinkCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   start: demoCommand,

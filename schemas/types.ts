@@ -107,3 +107,47 @@ export interface DeadLetter {
   raw: Buffer;
   occurredAtMs: number;
 }
+
+/** `stream-snapshot.avsc`: one live stream as one Helix sweep saw it. */
+export interface StreamSnapshot {
+  sweepId: string;
+  observedAtMs: number;
+  streamId: string;
+  userId: string;
+  login: string;
+  displayName: string;
+  viewerCount: number;
+  gameId: string;
+  gameName: string;
+  title: string;
+  language: string;
+  startedAtMs: number;
+  isMature: boolean;
+  thumbnailUrl: string;
+  tags: string[];
+  broadcasterType: string | null;
+  boxArtUrl: string | null;
+}
+
+/** `category-change.avsc`: a stream switched category between two sweeps. */
+export interface CategoryChange {
+  userId: string;
+  login: string;
+  streamId: string;
+  title: string;
+  fromSweepId: string;
+  toSweepId: string;
+  observedAtMs: number;
+  fromGameId: string;
+  fromGameName: string;
+  toGameId: string;
+  toGameName: string;
+  viewersBefore: number;
+  viewersAfter: number;
+  fromCategoryViewers: number;
+  fromCategoryStreams: number;
+  toCategoryViewers: number;
+  toCategoryStreams: number;
+  riskScore: number;
+  reasons: string[];
+}
