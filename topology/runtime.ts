@@ -5,6 +5,7 @@ import { createTopics } from '../connectors/kafka/admin.ts';
 import { TOPICS, type TopicId } from '../schemas/catalogue.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
 import type { ChatEvent, ChatMessage, DeadLetter } from '../schemas/types.ts';
+import { produceChunks } from './produceChunks.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 import { ChatTask, DEFAULT_TASK_WINDOWS, EventTask, type OutputKind, type TaskCheckpoint, type TaskOutput, type TaskWindows } from './tasks.ts';
 
@@ -146,7 +147,7 @@ export class TopologyRuntime {
     for (let attempt = 1; ; attempt++) {
       const tx: Transaction = await this.producer.transaction();
       try {
-        await tx.sendBatch({ topicMessages });
+        for (const chunk of produceChunks(topicMessages)) await tx.sendBatch({ topicMessages: chunk });
         await tx.sendOffsets({ consumerGroupId: this.options.groupId, topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.offset }] }] });
       } catch (error) {
         await tx.abort().catch(() => undefined);
