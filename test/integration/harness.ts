@@ -1,8 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { endpointsFromEnv } from '../../core/config.ts';
 import { waitForLeaders } from '../../connectors/kafka/admin.ts';
 import { createKafka } from '../../connectors/kafka/client.ts';
+import type { AvroSerde } from '../../schemas/serde.ts';
 
 /**
  * Shared setup of integration tests. They need the local stack (`twitch-pulse stack up`,
@@ -62,4 +64,65 @@ export async function consumeAll(
     await consumer.disconnect();
   }
   return out;
+}
+
+/** Records of `topics` a consumer group has not committed yet (end offsets minus committed offsets). */
+export async function groupLag(kafka: Kafka, group: string, topics: readonly string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics) {
+      const high = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      for (const p of high) {
+        const c = Number(committed?.partitions.find((x) => x.partition === p.partition)?.offset ?? -1);
+        total += Number(p.high) - Math.max(0, c);
+      }
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits until `group` has committed everything in `topics` (non-transactional topics only: markers take offsets). */
+export async function untilCaughtUp(kafka: Kafka, group: string, topics: readonly string[], timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await groupLag(kafka, group, topics)) > 0) {
+    if (Date.now() > deadline) throw new Error(`group ${group} did not catch up in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Every committed record of a topic, decoded, as canonical JSON lines sorted: a multiset. */
+export async function committedRecords(kafka: Kafka, topic: string, serde: AvroSerde): Promise<string[]> {
+  return (await committedValues(kafka, topic, serde)).map((v) => JSON.stringify(v)).sort();
+}
+
+/** Every committed record of a topic, decoded, in no particular order; done once the topic was quiet for 3 s. */
+export async function committedValues<T = unknown>(kafka: Kafka, topic: string, serde: AvroSerde): Promise<T[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('it-reader'), readUncommitted: false, maxWaitTimeInMs: 100 });
+  const out: T[] = [];
+  let lastSeen = Date.now();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      lastSeen = Date.now();
+      out.push((await serde.decode<T>(message.value)).value);
+    },
+  });
+  while (Date.now() - lastSeen < 3_000) await new Promise((r) => setTimeout(r, 200));
+  await consumer.disconnect();
+  return out;
+}
+
+/** SIGKILLs a child process (kill -9) and waits until it is gone. */
+export function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }

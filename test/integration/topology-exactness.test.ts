@@ -4,14 +4,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { Kafka } from 'kafkajs';
 import { REPO_ROOT } from '../../core/config.ts';
 import { simulateChat, simulatedChannels } from '../../connectors/simulator/chatSimulator.ts';
 import { openKafkaIngest } from '../../connectors/twitch/ingestToKafka.ts';
 import { TOPICS } from '../../schemas/catalogue.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import { seededRandom } from '../../connectors/simulator/chatSimulator.ts';
-import { endpoints, testKafka, uniqueName } from './harness.ts';
+import { committedRecords, endpoints, groupLag, kill, testKafka, uniqueName, untilCaughtUp } from './harness.ts';
+
+const inputTopics = (prefix: string) => [`${prefix}${TOPICS.chatMessages.name}`, `${prefix}${TOPICS.chatEvents.name}`];
 
 const OUTPUTS = ['chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows', 'lateRecords'] as const;
 
@@ -19,60 +20,6 @@ const OUTPUTS = ['chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows', '
 function startInstance(group: string, instance: string, inputPrefix: string, outputPrefix: string, maxBatchBytes = 16_384): ChildProcess {
   return spawn(process.execPath, ['bin/twitch-pulse.mjs', 'run', '--group', group, '--instance', instance, '--input-prefix', inputPrefix, '--output-prefix', outputPrefix, '--max-batch-bytes', String(maxBatchBytes)], {
     cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' },
-  });
-}
-
-async function lag(kafka: Kafka, group: string, inputPrefix: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    let total = 0;
-    for (const id of ['chatMessages', 'chatEvents'] as const) {
-      const topic = `${inputPrefix}${TOPICS[id].name}`;
-      const high = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      for (const p of high) {
-        const c = Number(committed?.partitions.find((x) => x.partition === p.partition)?.offset ?? -1);
-        total += Number(p.high) - Math.max(0, c);
-      }
-    }
-    return total;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function untilCaughtUp(kafka: Kafka, group: string, inputPrefix: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await lag(kafka, group, inputPrefix)) > 0) {
-    if (Date.now() > deadline) throw new Error(`group ${group} did not catch up in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-// Every committed record of a topic, decoded, as canonical JSON lines sorted: a multiset.
-async function committedRecords(kafka: Kafka, topic: string, serde: AvroSerde): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('it-reader'), readUncommitted: false, maxWaitTimeInMs: 100 });
-  const out: string[] = [];
-  let lastSeen = Date.now();
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      lastSeen = Date.now();
-      out.push(JSON.stringify((await serde.decode(message.value)).value));
-    },
-  });
-  while (Date.now() - lastSeen < 3_000) await new Promise((r) => setTimeout(r, 200));
-  await consumer.disconnect();
-  return out.sort();
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
   });
 }
 
@@ -96,7 +43,7 @@ describe('topology on Kafka: exactly once across kill -9 and rebalances', () => 
 
     const ref = startInstance(`${base}-ref`, 'ref', inputPrefix, `${base}.ref.`, 1_048_576);
     children.push(ref);
-    await untilCaughtUp(kafka, `${base}-ref`, inputPrefix);
+    await untilCaughtUp(kafka, `${base}-ref`, inputTopics(inputPrefix));
     await kill(ref);
     for (const id of OUTPUTS) reference[id] = await committedRecords(kafka, `${base}.ref.${TOPICS[id].name}`, serde);
   });
@@ -120,7 +67,7 @@ describe('topology on Kafka: exactly once across kill -9 and rebalances', () => 
     }
     const last = startInstance(group, 'crashy', inputPrefix, `${base}.crash.`);
     children.push(last);
-    await untilCaughtUp(kafka, group, inputPrefix);
+    await untilCaughtUp(kafka, group, inputTopics(inputPrefix));
     await kill(last);
     for (const id of OUTPUTS) {
       assert.deepEqual(await committedRecords(kafka, `${base}.crash.${TOPICS[id].name}`, serde), reference[id], `${id}: equal to the uninterrupted run`);
@@ -151,13 +98,13 @@ describe('topology on Kafka: exactly once across kill -9 and rebalances', () => 
     // Kill b as soon as it holds partitions of its own, while both are at work.
     const deadline = Date.now() + 60_000;
     while (!(assigned.a && assigned.b) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const lagAtKill = await lag(kafka, group, inputPrefix);
+    const lagAtKill = await groupLag(kafka, group, inputTopics(inputPrefix));
     await kill(b);
     assert.ok(assigned.a && assigned.b, `both instances got partitions: ${JSON.stringify(assigned)}\na: ${logs.a!.slice(-15).join('\n')}\nb: ${logs.b!.slice(-15).join('\n')}`);
     const split = [assigned.a!.split(','), assigned.b!.split(',')];
     assert.equal(split[0]!.filter((p) => split[1]!.includes(p)).length, 0, 'no partition is in both');
     assert.ok(lagAtKill > 0, `work was left when b died (lag ${lagAtKill}), so a had to take over b's partitions`);
-    await untilCaughtUp(kafka, group, inputPrefix);
+    await untilCaughtUp(kafka, group, inputTopics(inputPrefix));
     await kill(a);
     for (const id of OUTPUTS) {
       assert.deepEqual(await committedRecords(kafka, `${base}.pair.${TOPICS[id].name}`, serde), reference[id], `${id}: equal to the single-instance run`);
