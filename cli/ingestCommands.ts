@@ -7,6 +7,7 @@ import { replay } from '../connectors/replay/replay.ts';
 import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import type { IngestStats } from '../connectors/twitch/chatIngest.ts';
 import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
+import { replayArchiveCommand } from './archiveReplayCommand.ts';
 import { parseArgs, stringOption } from './args.ts';
 
 function summary(stats: IngestStats): string {
@@ -19,8 +20,10 @@ function summary(stats: IngestStats): string {
 /**
  * `twitch-pulse replay FILE|- [--speed N | --max]`: recorded raw IRC lines into Kafka, the same
  * records live ingestion writes. Without --speed it replays as fast as Kafka takes them.
+ * With `--from-archive s3://…` it replays archived Parquet objects instead ({@link replayArchiveCommand}).
  */
 export async function replayCommand(argv: readonly string[]): Promise<number> {
+  if (argv.some((a) => a === '--from-archive' || a.startsWith('--from-archive='))) return replayArchiveCommand(argv);
   const args = parseArgs(argv, ['max']);
   const file = args.positionals[0];
   if (!file) throw new UsageError('usage: twitch-pulse replay FILE|- [--speed N | --max]');

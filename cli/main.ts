@@ -1,5 +1,6 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
 import { analyzeCommand } from './analyzeCommand.ts';
+import { archiveCommand } from './archiveCommand.ts';
 import { ingestCommand, replayCommand } from './ingestCommands.ts';
 import { migrateCommand } from './migrateCommand.ts';
 import { reportCommand } from './reportCommand.ts';
@@ -20,6 +21,10 @@ usage: twitch-pulse <command> [options]
   ingest --channels a,b    live Twitch chat (tmi.js, anonymous by default) into Kafka
   replay FILE|- [--speed N | --max]
                            recorded raw IRC lines into Kafka (default: as fast as possible)
+  replay --from-archive s3://BUCKET/TOPIC[/PREFIX] [--to-topic T]
+                           archived Parquet objects back into Kafka, in offset order
+  archive [--topics a,b] [--once | --until-idle-ms N]
+                           the raw topics into MinIO as Parquet, each offset in one object
   run [--group G] [--instance ID]
                            the topology on Kafka as a consumer group, exactly once
   migrate                  create or update the ClickHouse tables (idempotent)
@@ -42,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   topics: topicsCommand,
   ingest: ingestCommand,
   replay: replayCommand,
+  archive: archiveCommand,
   analyze: analyzeCommand,
   run: runCommand,
   report: reportCommand,

@@ -1,0 +1,142 @@
+// Needs: Kafka, Apicurio Registry and ClickHouse of the local stack. Recorded and simulated chat
+// goes through ingest → `twitch-pulse run` (topology) → `twitch-pulse sink clickhouse`; every
+// table must then hold exactly the rows of its topic — after a kill -9 of the sink mid-batch,
+// and after a second consumer group wrote every row again.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { createClickHouse } from '../../connectors/clickhouse/client.ts';
+import { TABLE_MAPPINGS, type Row } from '../../connectors/clickhouse/tables.ts';
+import { simulateChat, simulatedChannels } from '../../connectors/simulator/chatSimulator.ts';
+import { openKafkaIngest } from '../../connectors/twitch/ingestToKafka.ts';
+import { TOPICS, type TopicId } from '../../schemas/catalogue.ts';
+import { AvroSerde } from '../../schemas/serde.ts';
+import { committedValues, endpoints, kill, testKafka, uniqueName, untilCaughtUp } from './harness.ts';
+import { migrateInto, startCli, type CliChild } from './sinkCli.ts';
+
+const CHAT_TABLES: readonly TopicId[] = ['chatMessages', 'chatEvents', 'moderation', 'chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows'];
+const DATETIME_COLUMNS = new Set(['event_time', 'window_start', 'begin_time', 'start_time', 'observed_at']);
+// Sorting keys of the migrations: a row's identity.
+const IDENTITY: Record<string, readonly string[]> = {
+  chat_messages: ['room_id', 'event_time', 'id'],
+  chat_events: ['room_id', 'event_time', 'id'],
+  moderation: ['room_id', 'event_time', 'event_time_ms', 'kind', 'target_user_id', 'target_msg_id'],
+  chat_rates: ['room_id', 'size_ms', 'window_start', 'window_start_ms'],
+  sub_activity: ['room_id', 'size_ms', 'window_start', 'window_start_ms'],
+  sub_bursts: ['room_id', 'begin_time', 'begin_ms'],
+  hype: ['room_id', 'begin_time', 'begin_ms'],
+  ad_windows: ['room_id', 'start_time', 'start_ms'],
+};
+
+// One canonical text per row, the same for a row the sink built and one ClickHouse returns
+// (which gives DateTime as text and 64-bit integers as strings).
+function canonical(row: Row | Record<string, unknown>): string {
+  const norm = (key: string, v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map((x) => norm('', x));
+    if (DATETIME_COLUMNS.has(key) && typeof v === 'number') return new Date(v * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    // ClickHouse 18.16 prints a Float64 with 15 significant digits; compare at 12.
+    if (typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) && !DATETIME_COLUMNS.has(key))) return String(Number(Number(v).toPrecision(12)));
+    return v;
+  };
+  return JSON.stringify(Object.keys(row).sort().map((k) => [k, norm(k, (row as Record<string, unknown>)[k])]));
+}
+
+describe('ClickHouse sink: exact rows from Kafka', () => {
+  const kafka = testKafka();
+  const serde = AvroSerde.connect(endpoints.registryUrl);
+  const base = uniqueName('it-chsink');
+  const prefix = `${base}.`;
+  const database = base.replace(/[^a-z0-9]/g, '_');
+  const env = { ...process.env, CLICKHOUSE_DATABASE: database };
+  const ch = createClickHouse({ ...endpoints.clickhouse, database });
+  const children: CliChild[] = [];
+  /** Expected rows per table: identity → canonical row. */
+  const expected = new Map<string, Map<string, string>>();
+  let recordCount = 0;
+
+  const tableRows = async (table: string, final: boolean) =>
+    // 18.16 reads FINAL from all parts at once, with a 1 MiB buffer per column and part: small
+    // buffers keep a table of many fresh small parts (the kill test's 400-row batches) in memory.
+    (await (await ch.query({ query: `SELECT * FROM ${table}${final ? ' FINAL' : ''}`, format: 'JSONEachRow', clickhouse_settings: { max_read_buffer_size: '65536' } })).json<Record<string, unknown>>()).map(canonical);
+  const rowCount = async (table: string) => Number((await (await ch.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+
+  async function assertExact(label: string): Promise<void> {
+    for (const [table, rows] of expected) {
+      const parts = await (await ch.query({ query: `SELECT count() AS n FROM system.parts WHERE active AND database = '${database}' AND table = '${table}'`, format: 'JSONEachRow' })).json<{ n: string }>();
+      console.log(`${label}: ${table} has ${parts[0]!.n} active parts`);
+      const got = (await tableRows(table, true)).sort();
+      assert.deepEqual(got, [...rows.values()].sort(), `${label}: ${table} holds exactly its topic's rows`);
+    }
+  }
+
+  before(async () => {
+    migrateInto(env);
+
+    const names = { messages: `${prefix}${TOPICS.chatMessages.name}`, events: `${prefix}${TOPICS.chatEvents.name}`, moderation: `${prefix}${TOPICS.moderation.name}`, deadLetter: `${prefix}${TOPICS.deadLetter.name}` };
+    const ingest = await openKafkaIngest(endpoints, 'it-chsink', names);
+    const fixture = (f: string) => readFileSync(new URL(`../fixtures/irc/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean);
+    // Simulated chat (Nov 2023) first, then the recorded lines (later): event time moves forward.
+    for (const line of simulateChat({ channels: simulatedChannels(5), startMs: 1_700_000_000_000, durationMs: 15 * 60_000, seed: 5, burstChancePerSecond: 1 / 120, giftBombChancePerSecond: 1 / 90, raidChancePerSecond: 1 / 300 })) {
+      ingest.ingester.line(line, 0);
+    }
+    for (const line of [...fixture('privmsg.log'), ...fixture('usernotice.log'), ...fixture('moderation.log')]) ingest.ingester.line(line, 0);
+    await ingest.close();
+
+    const topology = startCli(['run', '--group', `${base}-topology`, '--input-prefix', prefix, '--output-prefix', prefix], process.env);
+    children.push(topology);
+    await untilCaughtUp(kafka, `${base}-topology`, [names.messages, names.events]);
+    await kill(topology.child);
+
+    for (const id of CHAT_TABLES) {
+      const mapping = TABLE_MAPPINGS.find((m) => m.topic === id)!;
+      const rows = new Map<string, string>();
+      const values = await committedValues(kafka, `${prefix}${TOPICS[id].name}`, serde);
+      recordCount += values.length;
+      for (const value of values) {
+        const row = mapping.toRow(value as never);
+        rows.set(JSON.stringify(IDENTITY[mapping.table]!.map((c) => row[c])), canonical(row));
+      }
+      expected.set(mapping.table, rows);
+    }
+  });
+
+  after(async () => {
+    await Promise.all(children.map((c) => kill(c.child)));
+    await ch.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+    await ch.close();
+  });
+
+  it('the input produced rows for every chat table', () => {
+    for (const [table, rows] of expected) assert.ok(rows.size > 0, `${table} has expected rows`);
+    assert.ok(expected.get('chat_messages')!.size > 5_000, `chat messages: ${expected.get('chat_messages')!.size}`);
+  });
+
+  it('holds exactly the topics\' rows after a kill -9 mid-batch and a restart', async () => {
+    const group = `${base}-sink`;
+    const sinkArgs = ['sink', 'clickhouse', '--group', group, '--topic-prefix', prefix, '--topics', CHAT_TABLES.join(','), '--max-rows', '400'];
+    // Batches go out by size only, so the kill lands among many small insert-then-commit steps.
+    const first = startCli([...sinkArgs, '--max-wait-ms', '600000'], env);
+    children.push(first);
+    const total = expected.get('chat_messages')!.size;
+    const deadline = Date.now() + 60_000;
+    while ((await rowCount('chat_messages')) < total / 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await kill(first.child);
+    const atKill = await rowCount('chat_messages');
+    assert.ok(atKill > 0 && atKill < total, `killed mid-way: ${atKill} of ${total} chat messages were in`);
+
+    const second = startCli([...sinkArgs, '--exit-when-idle-ms', '3000'], env);
+    children.push(second);
+    assert.equal(await second.exited(), 0, second.stderr());
+    await assertExact('after kill -9 and restart');
+    await untilCaughtUp(kafka, group, [`${prefix}${TOPICS.chatMessages.name}`, `${prefix}${TOPICS.chatEvents.name}`, `${prefix}${TOPICS.moderation.name}`]);
+  });
+
+  it('counts each row once even when a second consumer group writes every row again', async () => {
+    const again = startCli(['sink', 'clickhouse', '--group', `${base}-again`, '--topic-prefix', prefix, '--topics', CHAT_TABLES.join(','), '--exit-when-idle-ms', '3000'], env);
+    children.push(again);
+    assert.equal(await again.exited(), 0, again.stderr());
+    const stats = JSON.parse(again.stdout().trim().split('\n').pop()!) as { items: number; deadLetters: number };
+    assert.deepEqual([stats.items, stats.deadLetters], [recordCount, 0], 'the second group wrote every record again');
+    await assertExact('after a full second write');
+  });
+});
