@@ -1,0 +1,76 @@
+import { endpointsFromEnv } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
+import { createKafka } from '../connectors/kafka/client.ts';
+import { MinioArchiveSink } from '../connectors/minio/archiveSink.ts';
+import { Archiver } from '../connectors/minio/archiver.ts';
+import { createMinio } from '../connectors/minio/client.ts';
+import { rollPolicy } from '../connectors/minio/rollPolicy.ts';
+import { WriterSchemas } from '../connectors/minio/writerSchemas.ts';
+import { TOPICS } from '../schemas/catalogue.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
+
+/** The raw topics archived when `--topics` is not given. */
+export const DEFAULT_ARCHIVE_TOPICS: readonly string[] = Object.freeze(
+  [TOPICS.chatMessages, TOPICS.chatEvents, TOPICS.moderation, TOPICS.streamSnapshots].map((t) => t.name),
+);
+
+const USAGE = 'usage: twitch-pulse archive [--topics a,b] [--group G] [--max-records N] [--max-bytes N] [--max-wait-ms N] [--once | --until-idle-ms N] [--dead-letter-topic T]';
+
+function intOption(args: ParsedArgs, name: string): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number >= 1, got ${JSON.stringify(text)}\n${USAGE}`);
+  return value;
+}
+
+/**
+ * `twitch-pulse archive`: the raw topics into MinIO as Parquet, as the consumer group
+ * `twitch-pulse-archive`, until stopped (SIGINT/SIGTERM: open objects are uploaded first; a
+ * second signal exits at once, leaving their records uncommitted). `--once` stops after the end
+ * offsets the topics had at start, `--until-idle-ms N` after N ms without records. Prints the
+ * run's counters as JSON on stdout. Bucket and endpoint come from MINIO_* variables.
+ */
+export async function archiveCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, ['once']);
+  if (args.positionals.length > 0) throw new UsageError(USAGE);
+  const endpoints = endpointsFromEnv();
+  const topics = (stringOption(args, 'topics')?.split(',') ?? [...DEFAULT_ARCHIVE_TOPICS]).map((t) => t.trim()).filter(Boolean);
+  if (topics.length === 0) throw new UsageError(`--topics names no topic\n${USAGE}`);
+  const groupId = stringOption(args, 'group', 'twitch-pulse-archive')!;
+  const policy = rollPolicy({ maxRecords: intOption(args, 'max-records'), maxBytes: intOption(args, 'max-bytes'), maxWaitMs: intOption(args, 'max-wait-ms') });
+  const log = createLogger('archive').child({ group: groupId });
+  const archiver = new Archiver({
+    kafka: createKafka(endpoints.kafkaBrokers, `twitch-pulse-archive-${process.pid}`),
+    serde: AvroSerde.connect(endpoints.registryUrl),
+    schemas: new WriterSchemas(endpoints.registryUrl),
+    sink: new MinioArchiveSink(createMinio(endpoints.minio), endpoints.minio.bucket, { log }),
+    topics,
+    groupId,
+    deadLetterTopic: stringOption(args, 'dead-letter-topic', TOPICS.deadLetter.name)!,
+    policy,
+    once: args.options.has('once'),
+    untilIdleMs: intOption(args, 'until-idle-ms'),
+    log,
+  });
+  await archiver.start();
+  log.info('archiving', { topics: topics.join(','), bucket: endpoints.minio.bucket, ...policy });
+  const status = setInterval(() => log.info('status', { ...archiver.stats }), 30_000);
+  let signals = 0;
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = () => {
+      if (++signals > 1) process.exit(130);
+      log.info('stopping: uploading open objects (signal again to exit at once)');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await Promise.race([archiver.finished, stopped]);
+  clearInterval(status);
+  await archiver.stop();
+  console.log(JSON.stringify(archiver.stats));
+  return 0;
+}
