@@ -45,7 +45,7 @@ describe('TABLE_MAPPINGS against the migrated tables (current ClickHouse, chdb)'
     const line = '@badge-info=subscriber/14;badges=subscriber/12,bits/1000;bits=100;color=#FF0000;display-name=Kappa_Fan;emotes=25:0-4,6-10;first-msg=0;id=abc-1;mod=0;returning-chatter=1;room-id=22484632;subscriber=1;tmi-sent-ts=1700000000123;turbo=0;user-id=1234;user-type= :kappa_fan!kappa_fan@kappa_fan.tmi.twitch.tv PRIVMSG #forsen :Kappa Kappa cheer100';
     const record = parseChatLine(line, 1_700_000_000_500);
     assert.equal(record.kind, 'message');
-    const row = TABLE_MAPPINGS.find((m) => m.table === 'chat_messages')!.toRow((record as { value: never }).value);
+    const row = TABLE_MAPPINGS.find((m) => m.table === 'chat_messages')!.toRow((record as { value: unknown }).value as never);
     assert.equal(row.event_time, 1_700_000_000);
     assert.equal(row.event_time_ms, 1_700_000_000_123);
     assert.deepEqual([row.badge_names, row.badge_versions], [['subscriber', 'bits'], ['12', '1000']]);
