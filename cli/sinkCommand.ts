@@ -38,7 +38,7 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
     groupId,
     topicIds,
     topicPrefix: stringOption(args, 'topic-prefix', ''),
-    maxBatchRows: positiveNumber(stringOption(args, 'max-rows', '50000')!, 'max-rows'),
+    maxBatchRows: positiveNumber(stringOption(args, 'max-rows', '10000')!, 'max-rows'),
     maxWaitMs: positiveNumber(stringOption(args, 'max-wait-ms', '1000')!, 'max-wait-ms'),
     log,
   });
