@@ -3,15 +3,14 @@ import { UnsupportedSchemaError } from '../../core/errors.ts';
 
 /**
  * An Avro record schema compiled into Arrow columns (which parquet-wasm writes as Parquet
- * columns), with converters for values both ways.
+ * columns). Values go in as avsc decodes them (see `columnBuilders.ts`) and come back out
+ * through {@link AvroArrowMapping.fromArrow}.
  */
 export interface AvroArrowMapping {
   /** Full name of the Avro record, e.g. `tv.twitchpulse.chat.ChatMessage`. */
   readonly fullName: string;
   /** One Arrow field per Avro field, in schema order. */
   readonly fields: readonly arrow.Field[];
-  /** An Avro value (as avsc decodes it) in the shape Arrow's builders take. */
-  toArrow(value: Record<string, unknown>): Record<string, unknown>;
   /** An Arrow row read back (a StructRow, or any object with the fields) as the Avro value avsc encodes. */
   fromArrow(row: Record<string, unknown>): Record<string, unknown>;
 }
@@ -20,9 +19,6 @@ export interface AvroArrowMapping {
 interface Compiled {
   readonly type: arrow.DataType;
   readonly nullable: boolean;
-  /** True when Arrow takes avsc's value as it is (strings, ints, doubles, booleans, bytes). */
-  readonly identity: boolean;
-  toArrow(v: unknown): unknown;
   fromArrow(v: unknown): unknown;
 }
 
@@ -30,19 +26,19 @@ type AvroSchema = string | readonly unknown[] | { readonly type: unknown; readon
 
 const same = (v: unknown) => v;
 
-function leaf(type: arrow.DataType, toArrow: (v: unknown) => unknown = same, fromArrow: (v: unknown) => unknown = same): Compiled {
-  return { type, nullable: false, identity: toArrow === same, toArrow, fromArrow };
+function leaf(type: arrow.DataType, fromArrow: (v: unknown) => unknown = same): Compiled {
+  return { type, nullable: false, fromArrow };
 }
 
 const PRIMITIVES: Record<string, () => Compiled> = {
   null: () => ({ ...leaf(new arrow.Null()), nullable: true, fromArrow: () => null }),
   boolean: () => leaf(new arrow.Bool()),
   int: () => leaf(new arrow.Int32()),
-  // avsc decodes long as a JS number (exact up to 2^53); Arrow's Int64 takes bigint.
-  long: () => leaf(new arrow.Int64(), (v) => BigInt(v as number), (v) => Number(v as bigint)),
+  // avsc decodes long as a JS number (exact up to 2^53); Arrow reads Int64 back as bigint.
+  long: () => leaf(new arrow.Int64(), (v) => Number(v as bigint)),
   float: () => leaf(new arrow.Float32()),
   double: () => leaf(new arrow.Float64()),
-  bytes: () => leaf(new arrow.Binary(), same, (v) => Buffer.from(v as Uint8Array)),
+  bytes: () => leaf(new arrow.Binary(), (v) => Buffer.from(v as Uint8Array)),
   string: () => leaf(new arrow.Utf8()),
 };
 
@@ -67,7 +63,7 @@ const PRIMITIVES: Record<string, () => Compiled> = {
  *   an unknown type name, or a top level that is not a record.
  * @example
  * const mapping = avroToArrow(loadSchema(TOPICS.chatMessages));
- * builder.append(mapping.toArrow(decodedMessage));
+ * const writer = new ParquetObjectWriter(mapping);
  */
 export function avroToArrow(schema: unknown): AvroArrowMapping {
   const names = new Map<string, Compiled | 'compiling'>();
@@ -78,7 +74,6 @@ export function avroToArrow(schema: unknown): AvroArrowMapping {
   return {
     fullName: fullName(String(top.name), top.namespace as string | undefined),
     fields,
-    toArrow: record.toArrow as AvroArrowMapping['toArrow'],
     fromArrow: record.fromArrow as AvroArrowMapping['fromArrow'],
   };
 }
@@ -106,14 +101,12 @@ function compile(schema: AvroSchema, namespace: string | undefined, names: Map<s
     case 'enum':
       return define(s, namespace, names, () => leaf(new arrow.Utf8()));
     case 'fixed':
-      return define(s, namespace, names, () => leaf(new arrow.FixedSizeBinary(Number(s.size)), same, (v) => Buffer.from(v as Uint8Array)));
+      return define(s, namespace, names, () => leaf(new arrow.FixedSizeBinary(Number(s.size)), (v) => Buffer.from(v as Uint8Array)));
     case 'array': {
       const item = compile(s.items as AvroSchema, namespace, names);
       return {
         type: new arrow.List(new arrow.Field('element', item.type, item.nullable)),
         nullable: false,
-        identity: false,
-        toArrow: item.identity ? same : (v) => (v as unknown[]).map((x) => item.toArrow(x)),
         fromArrow: (v) => Array.from(v as Iterable<unknown>, (x) => item.fromArrow(x)),
       };
     }
@@ -123,12 +116,6 @@ function compile(schema: AvroSchema, namespace: string | undefined, names: Map<s
       return {
         type: new arrow.Map_(new arrow.Field('key_value', entries, false)),
         nullable: false,
-        identity: false,
-        toArrow: (v) => {
-          const out = new Map<string, unknown>();
-          for (const [k, x] of Object.entries(v as Record<string, unknown>)) out.set(k, value.toArrow(x));
-          return out;
-        },
         fromArrow: (v) => {
           const out: Record<string, unknown> = {};
           for (const [k, x] of v as Iterable<[string, unknown]>) out[k] = value.fromArrow(x);
@@ -158,8 +145,6 @@ function compileUnion(branches: AvroSchema[], namespace: string | undefined, nam
     return {
       ...inner,
       nullable: true,
-      identity: inner.identity,
-      toArrow: inner.identity ? same : (v) => (v === null || v === undefined ? null : inner.toArrow(v)),
       fromArrow: (v) => (v === null || v === undefined ? null : inner.fromArrow(v)),
     };
   }
@@ -173,16 +158,9 @@ function compileRecord(s: Record<string, unknown>, namespace: string | undefined
   names.set(name, 'compiling');
   if (!Array.isArray(s.fields)) throw new UnsupportedSchemaError(`record ${name} has no fields array`);
   const fields = (s.fields as Array<{ name: string; type: AvroSchema }>).map((f) => ({ name: f.name, compiled: compile(f.type, ns, names) }));
-  const converting = fields.filter((f) => !f.compiled.identity);
   const compiled: Compiled = {
     type: new arrow.Struct(fields.map((f) => new arrow.Field(f.name, f.compiled.type, f.compiled.nullable))),
     nullable: false,
-    identity: converting.length === 0,
-    toArrow: converting.length === 0 ? same : (v) => {
-      const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
-      for (const f of converting) out[f.name] = f.compiled.toArrow(out[f.name]);
-      return out;
-    },
     fromArrow: (v) => {
       const row = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};

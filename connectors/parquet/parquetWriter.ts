@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import type { AvroArrowMapping } from './avroArrow.ts';
+import { columnBuilder, type ColumnBuilder } from './columnBuilders.ts';
 
 /** Where a Kafka record came from: the archive's metadata columns. */
 export interface KafkaRecordMeta {
@@ -39,8 +40,8 @@ export const ARCHIVE_METADATA = Object.freeze({
 });
 
 /**
- * Collects the rows of one archive object into Arrow column builders (compact, columnar memory
- * while the object is open) and writes them as one Parquet file with parquet-wasm (arrow-rs),
+ * Collects the rows of one archive object column by column (typed arrays: compact memory while
+ * the object is open) and writes them as one Parquet file with parquet-wasm (arrow-rs),
  * ZSTD-compressed.
  *
  * `mapping` is null for an object that covers only dead-lettered records: it has the metadata
@@ -53,12 +54,14 @@ export const ARCHIVE_METADATA = Object.freeze({
  */
 export class ParquetObjectWriter {
   private readonly schema: arrow.Schema;
-  private readonly builder: arrow.Builder;
+  private readonly meta: ColumnBuilder[];
+  private readonly values: Array<{ readonly name: string; readonly column: ColumnBuilder }>;
   private count = 0;
 
   constructor(private readonly mapping: AvroArrowMapping | null) {
     this.schema = new arrow.Schema([...KAFKA_COLUMNS, ...(mapping?.fields ?? [])]);
-    this.builder = arrow.makeBuilder({ type: new arrow.Struct(this.schema.fields), nullValues: [null, undefined] });
+    this.meta = KAFKA_COLUMNS.map((f) => columnBuilder(f.type, f.nullable));
+    this.values = (mapping?.fields ?? []).map((f) => ({ name: f.name, column: columnBuilder(f.type, f.nullable) }));
   }
 
   /** Rows appended so far. */
@@ -66,24 +69,23 @@ export class ParquetObjectWriter {
     return this.count;
   }
 
-  /** Appends one record: its Kafka metadata and its decoded Avro value. */
+  /** Appends one record: its Kafka metadata and its Avro value as avsc decoded it. */
   append(meta: KafkaRecordMeta, value: Record<string, unknown>): void {
     if (!this.mapping) throw new Error('ParquetObjectWriter without a schema takes no rows');
-    const row = this.mapping.toArrow(value);
-    this.builder.append({
-      ...row,
-      _topic: meta.topic,
-      _partition: meta.partition,
-      _offset: BigInt(meta.offset),
-      _timestamp_ms: BigInt(meta.timestampMs),
-      _key: meta.key,
-    });
+    const [topic, partition, offset, timestamp, key] = this.meta;
+    topic!.append(meta.topic);
+    partition!.append(meta.partition);
+    offset!.append(meta.offset);
+    timestamp!.append(meta.timestampMs);
+    key!.append(meta.key);
+    for (const { name, column } of this.values) column.append(value[name]);
     this.count++;
   }
 
   /** The Parquet file of every row appended, with `metadata` as its key-value metadata. */
   finish(metadata: ReadonlyMap<string, string>): Uint8Array {
-    const data = this.builder.finish().flush() as arrow.Data<arrow.Struct>;
+    const children = [...this.meta, ...this.values.map((v) => v.column)].map((c) => c.finish());
+    const data = arrow.makeData({ type: new arrow.Struct(this.schema.fields), length: this.count, nullCount: 0, children });
     const table = new arrow.Table([new arrow.RecordBatch(this.schema, data)]);
     const properties = new parquet.WriterPropertiesBuilder()
       .setCompression(parquet.Compression.ZSTD)
