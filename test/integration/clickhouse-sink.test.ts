@@ -139,4 +139,22 @@ describe('ClickHouse sink: exact rows from Kafka', () => {
     assert.deepEqual([stats.items, stats.deadLetters], [recordCount, 0], 'the second group wrote every record again');
     await assertExact('after a full second write');
   });
+
+  it('answers every report question on what the sink loaded', async () => {
+    // sim_channel_1 chats for the whole simulated quarter hour, with subs and hypes.
+    const report = startCli(['report', '--channel', 'sim_channel_1', '--since', '1d', '--until', '2023-11-15T12:00:00Z', '--format', 'json'], env);
+    assert.equal(await report.exited(), 0, report.stderr());
+    const data = JSON.parse(report.stdout()) as { hasData: boolean; summary: { messages: number | string }; insights: Record<string, Array<Record<string, unknown>>> };
+    const messages = [...expected.get('chat_messages')!.values()].filter((r) => r.includes('["channel","sim_channel_1"]')).length;
+    assert.equal(data.hasData, true);
+    assert.equal(Number(data.summary.messages), messages, 'the report counts each loaded message once');
+    for (const insight of ['heatmap', 'peak_moments', 'subs_daily', 'subs_hourly', 'sub_spike_causes', 'ad_slots', 'top_chatters', 'top_emotes']) {
+      assert.ok(Array.isArray(data.insights[insight]), `${insight} answered`);
+    }
+    for (const insight of ['heatmap', 'peak_moments', 'subs_daily', 'top_chatters', 'top_emotes']) {
+      assert.ok(data.insights[insight]!.length > 0, `${insight} has rows`);
+    }
+    const heatmapMessages = data.insights.heatmap!.reduce((n, cell) => n + Number(cell.messages), 0);
+    assert.equal(heatmapMessages, messages, 'heatmap cells add up to the loaded messages');
+  });
 });
