@@ -1,0 +1,483 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleepMs } from 'node:timers/promises';
+
+/** A stream as `GET /helix/streams` returns it. */
+export interface HelixStreamJson {
+  id: string;
+  user_id: string;
+  user_login: string;
+  user_name: string;
+  game_id: string;
+  game_name: string;
+  type: string;
+  title: string;
+  tags: string[];
+  viewer_count: number;
+  started_at: string;
+  language: string;
+  thumbnail_url: string;
+  tag_ids: string[];
+  is_mature: boolean;
+}
+
+/** A category as `GET /helix/games` returns it. */
+export interface HelixGameJson {
+  id: string;
+  name: string;
+  box_art_url: string;
+  igdb_id: string;
+}
+
+/** A user as `GET /helix/users` returns it. */
+export interface HelixUserJson {
+  id: string;
+  login: string;
+  display_name: string;
+  type: string;
+  broadcaster_type: string;
+  description: string;
+  profile_image_url: string;
+  offline_image_url: string;
+  view_count: number;
+  created_at: string;
+}
+
+interface Sample {
+  streams: { data: HelixStreamJson[] };
+  games: { data: HelixGameJson[] };
+  users: { data: HelixUserJson[] };
+}
+
+/** The recorded sample the synthetic streams are scaled from (see test/fixtures/helix/SOURCES.md). */
+export function loadHelixSample(): Sample {
+  return JSON.parse(readFileSync(new URL('../fixtures/helix/streams-sample.json', import.meta.url), 'utf8')) as Sample;
+}
+
+/** Options of {@link HelixServer}. Rates are shares in 0..1; the hazards are off by default. */
+export interface HelixServerOptions {
+  /** Live streams (the sample scaled synthetically); default 1,000. */
+  readonly streams?: number;
+  readonly seed?: number;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  /** Lifetime of app access tokens, ms (Twitch: about 60 days). */
+  readonly tokenTtlMs?: number;
+  /** Points of the bucket (`Ratelimit-Limit`); Twitch gives app tokens 800. */
+  readonly ratelimitLimit?: number;
+  /** The bucket refills `ratelimitLimit` points over this many ms (Twitch: 60,000). */
+  readonly refillWindowMs?: number;
+  /** Added before every answer, ms. */
+  readonly latencyMs?: number;
+  /** Share of streams whose viewer count moves by up to ±`driftMaxRatio` on each streams request. */
+  readonly driftShare?: number;
+  readonly driftMaxRatio?: number;
+  /** Share of API requests answered 503. */
+  readonly errorRate?: number;
+  /** Share of pages that come back shorter than asked, with a cursor all the same. */
+  readonly shortPageRate?: number;
+  /** The last page of a chain carries a cursor back to the first page instead of none. */
+  readonly loopAtEnd?: boolean;
+  /** Synthetic long-tail categories beside the sample's; default 200. */
+  readonly syntheticGames?: number;
+  /** Languages streams are drawn from (weights follow the order); default a realistic mix. */
+  readonly languages?: readonly string[];
+  readonly clock?: () => number;
+  /** How latency is waited; a virtual clock's sleep in specs. */
+  readonly sleep?: (ms: number) => Promise<unknown>;
+  readonly port?: number;
+}
+
+/** Counters of what the server answered. */
+export interface HelixServerStats {
+  streamsRequests: number;
+  usersRequests: number;
+  gamesRequests: number;
+  tokenRequests: number;
+  rateLimited: number;
+  unauthorized: number;
+  serverErrors: number;
+  badRequests: number;
+  loopCursors: number;
+}
+
+interface Token {
+  readonly clientId: string;
+  expiresAtMs: number;
+}
+
+interface Bucket {
+  points: number;
+  atMs: number;
+}
+
+/** Languages of the synthetic streams, most common first (roughly Twitch's mix). */
+export const DEFAULT_STREAM_LANGUAGES: readonly string[] = ['en', 'es', 'de', 'pt', 'fr', 'ru', 'ja', 'ko', 'it', 'zh', 'tr', 'pl', 'other'];
+
+/** A small seeded PRNG (mulberry32) so every run of a spec sees the same streams. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A local HTTP server modelling the Helix endpoints twitch-pulse uses, over real HTTP as the
+ * collector talks to Twitch: `POST /oauth2/token` (client credentials), `GET /helix/streams`
+ * (`first` ≤ 100, opaque `after` cursors, `game_id`, `language`, `user_id`, `user_login`
+ * filters, sorted by viewers), `GET /helix/users` and `GET /helix/games` (`id` up to 100).
+ *
+ * Hazards as on Twitch: viewer counts drift between requests so the live list reorders under a
+ * cursor (duplicates and missing streams across pages); a token bucket with `Ratelimit-*`
+ * headers and 429 when empty; expired tokens answer 401; occasional 503; short pages; an
+ * optional last-page cursor that loops to the first page; an invalidated cursor answers 400.
+ *
+ * @example
+ * const helix = new HelixServer({ streams: 5_000, latencyMs: 50 });
+ * const url = await helix.listen();
+ */
+export class HelixServer {
+  private readonly http: Server;
+  private readonly random: () => number;
+  private readonly streams: HelixStreamJson[] = [];
+  private readonly byUserId = new Map<string, HelixStreamJson>();
+  private readonly games = new Map<string, HelixGameJson>();
+  private readonly users = new Map<string, HelixUserJson>();
+  private readonly tokens = new Map<string, Token>();
+  private readonly buckets = new Map<string, Bucket>();
+  private sorted = false;
+  private cursorGeneration = 1;
+  private pendingFailures: number[] = [];
+  private tokenCounter = 0;
+  private readonly clock: () => number;
+  private readonly sleep: (ms: number) => Promise<unknown>;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly stats: HelixServerStats = {
+    streamsRequests: 0, usersRequests: 0, gamesRequests: 0, tokenRequests: 0, rateLimited: 0,
+    unauthorized: 0, serverErrors: 0, badRequests: 0, loopCursors: 0,
+  };
+
+  constructor(private readonly options: HelixServerOptions = {}) {
+    this.random = prng(options.seed ?? 1);
+    this.clock = options.clock ?? Date.now;
+    this.sleep = options.sleep ?? sleepMs;
+    this.clientId = options.clientId ?? 'local-client-id';
+    this.clientSecret = options.clientSecret ?? 'local-client-secret';
+    this.seed(options.streams ?? 1_000);
+    this.http = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'Internal Server Error', status: 500, message: String(error) }));
+      });
+    });
+    this.http.keepAliveTimeout = 60_000;
+  }
+
+  /** Starts listening on 127.0.0.1; resolves to the base URL (`http://127.0.0.1:PORT`). */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.http.listen(this.options.port ?? 0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  /** Stops the server and its keep-alive connections. */
+  async close(): Promise<void> {
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  /** Every live stream right now, in Helix's shape (copies). */
+  liveStreams(): HelixStreamJson[] {
+    return this.streams.map((s) => ({ ...s, tags: [...s.tags] }));
+  }
+
+  /** The category a game id names, if the server knows it. */
+  game(gameId: string): HelixGameJson | undefined {
+    return this.games.get(gameId);
+  }
+
+  /** The user behind a user id, if the server knows it. */
+  user(userId: string): HelixUserJson | undefined {
+    return this.users.get(userId);
+  }
+
+  /** Ids of every category, sample first. */
+  gameIds(): string[] {
+    return [...this.games.keys()];
+  }
+
+  /** Scripts a stream: new category, title or viewer count, as a broadcaster would change them. */
+  update(userId: string, change: { gameId?: string; title?: string; viewerCount?: number }): void {
+    const stream = this.byUserId.get(userId);
+    if (!stream) throw new Error(`no live stream for user ${userId}`);
+    if (change.gameId !== undefined) {
+      const game = this.games.get(change.gameId);
+      if (!game) throw new Error(`unknown game ${change.gameId}`);
+      stream.game_id = game.id;
+      stream.game_name = game.name;
+    }
+    if (change.title !== undefined) stream.title = change.title;
+    if (change.viewerCount !== undefined) {
+      stream.viewer_count = change.viewerCount;
+      this.sorted = false;
+    }
+  }
+
+  /** Every token issued so far answers 401 from now on. */
+  expireTokens(): void {
+    for (const token of this.tokens.values()) token.expiresAtMs = -1;
+  }
+
+  /** Every cursor handed out so far answers 400 from now on. */
+  invalidateCursors(): void {
+    this.cursorGeneration++;
+  }
+
+  /** The next `statuses.length` API requests answer these statuses (e.g. `[503, 500]`). */
+  failNext(...statuses: number[]): void {
+    this.pendingFailures.push(...statuses);
+  }
+
+  private seed(count: number): void {
+    const sample = loadHelixSample();
+    for (const g of sample.games.data) this.games.set(g.id, g);
+    const synthetic = this.options.syntheticGames ?? 200;
+    for (let k = 0; k < synthetic; k++) {
+      const id = String(900_000 + k);
+      this.games.set(id, { id, name: `Indie Game ${k}`, box_art_url: `https://static-cdn.jtvnw.net/ttv-boxart/${id}-{width}x{height}.jpg`, igdb_id: '' });
+    }
+    const gameIds = [...this.games.keys()];
+    const languages = this.options.languages ?? DEFAULT_STREAM_LANGUAGES;
+    const templates = sample.streams.data;
+    const startedBaseMs = Date.parse('2024-05-06T12:00:00Z');
+    for (let i = 0; i < count; i++) {
+      const t = templates[i % templates.length]!;
+      // Sample streams keep their category; the rest fall on a Zipf-like spread of categories so
+      // a few are popular and the long tail is obscure, as on Twitch.
+      const gameId = i < templates.length ? t.game_id : gameIds[Math.floor(gameIds.length * this.random() ** 3)]!;
+      const game = this.games.get(gameId)!;
+      const language = i < templates.length ? t.language : languages[Math.floor(languages.length * this.random() ** 2)]!;
+      const userId = String(10_000_000 + i);
+      const login = i < templates.length ? t.user_login : `${t.user_login}_${i}`;
+      const stream: HelixStreamJson = {
+        ...t,
+        id: String(50_000_000_000 + i),
+        user_id: userId,
+        user_login: login,
+        user_name: i < templates.length ? t.user_name : `${t.user_name}_${i}`,
+        game_id: game.id,
+        game_name: game.name,
+        language,
+        tags: [...t.tags],
+        viewer_count: i < templates.length ? t.viewer_count : Math.max(1, Math.floor(40_000 / (i + 1) ** 0.8 + this.random() * 20)),
+        started_at: new Date(startedBaseMs + Math.floor(this.random() * 8 * 3_600_000 / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+        thumbnail_url: `https://static-cdn.jtvnw.net/previews-ttv/live_user_${login}-{width}x{height}.jpg`,
+      };
+      this.streams.push(stream);
+      this.byUserId.set(userId, stream);
+      this.users.set(userId, {
+        ...sample.users.data[0]!,
+        id: userId,
+        login,
+        display_name: stream.user_name,
+        broadcaster_type: i % 10 === 0 ? 'partner' : i % 3 === 0 ? '' : 'affiliate',
+        view_count: 0,
+      });
+    }
+  }
+
+  private userIdByLogin(login: string): string | undefined {
+    return this.streams.find((s) => s.user_login === login.toLowerCase())?.user_id;
+  }
+
+  private sortStreams(): void {
+    if (this.sorted) return;
+    this.streams.sort((a, b) => b.viewer_count - a.viewer_count || (a.id < b.id ? -1 : 1));
+    this.sorted = true;
+  }
+
+  private drift(): void {
+    const share = this.options.driftShare ?? 0;
+    if (share <= 0 || this.streams.length === 0) return;
+    const maxRatio = this.options.driftMaxRatio ?? 0.2;
+    const n = Math.max(1, Math.round(this.streams.length * share));
+    for (let k = 0; k < n; k++) {
+      const s = this.streams[Math.floor(this.random() * this.streams.length)]!;
+      s.viewer_count = Math.max(0, Math.round(s.viewer_count * (1 + (this.random() * 2 - 1) * maxRatio)));
+    }
+    this.sorted = false;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    for await (const _ of req) {
+      // Drain the body; the token endpoint takes its parameters in the query string.
+    }
+    if (this.options.latencyMs) await this.sleep(this.options.latencyMs);
+    if (req.method === 'POST' && url.pathname === '/oauth2/token') return this.token(url, res);
+    if (req.method !== 'GET' || !['/helix/streams', '/helix/users', '/helix/games'].includes(url.pathname)) {
+      return send(res, 404, { error: 'Not Found', status: 404, message: 'no such endpoint' });
+    }
+    const clientId = req.headers['client-id'];
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const token = auth ? this.tokens.get(auth[1]!) : undefined;
+    if (!token || token.expiresAtMs <= this.clock() || token.clientId !== clientId) {
+      this.stats.unauthorized++;
+      return send(res, 401, { error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' });
+    }
+    const headers = this.takePoint(token.clientId);
+    if (!headers) {
+      this.stats.rateLimited++;
+      return send(res, 429, { error: 'Too Many Requests', status: 429, message: 'Too Many Requests' }, this.rateHeaders(token.clientId));
+    }
+    const scripted = this.pendingFailures.shift();
+    if (scripted !== undefined || this.random() < (this.options.errorRate ?? 0)) {
+      this.stats.serverErrors++;
+      const status = scripted ?? 503;
+      return send(res, status, { error: 'Service Unavailable', status, message: '' }, headers);
+    }
+    if (url.pathname === '/helix/streams') return this.streamsPage(url, res, headers);
+    const ids = url.searchParams.getAll('id');
+    if (ids.length > 100) {
+      this.stats.badRequests++;
+      return send(res, 400, { error: 'Bad Request', status: 400, message: 'The parameter "id" may only be specified up to 100 times' }, headers);
+    }
+    if (url.pathname === '/helix/users') {
+      this.stats.usersRequests++;
+      const logins = url.searchParams.getAll('login').map((l) => this.byUserId.get(this.userIdByLogin(l) ?? '')?.user_id);
+      const data = [...ids, ...logins.filter((id): id is string => id !== undefined)].map((id) => this.users.get(id));
+      return send(res, 200, { data: data.filter((u): u is HelixUserJson => u !== undefined) }, headers);
+    }
+    this.stats.gamesRequests++;
+    return send(res, 200, { data: ids.map((id) => this.games.get(id)).filter((g): g is HelixGameJson => g !== undefined) }, headers);
+  }
+
+  private token(url: URL, res: ServerResponse): void {
+    this.stats.tokenRequests++;
+    const q = url.searchParams;
+    if (q.get('grant_type') !== 'client_credentials' || q.get('client_id') !== this.clientId || q.get('client_secret') !== this.clientSecret) {
+      return send(res, 400, { status: 400, message: 'invalid client secret' });
+    }
+    const ttlMs = this.options.tokenTtlMs ?? 60 * 24 * 3_600_000;
+    const accessToken = `local${++this.tokenCounter}${Math.floor(this.random() * 1e9).toString(36)}`;
+    this.tokens.set(accessToken, { clientId: this.clientId, expiresAtMs: this.clock() + ttlMs });
+    send(res, 200, { access_token: accessToken, expires_in: Math.floor(ttlMs / 1000), token_type: 'bearer' });
+  }
+
+  private refill(clientId: string): Bucket {
+    const limit = this.options.ratelimitLimit ?? 800;
+    const windowMs = this.options.refillWindowMs ?? 60_000;
+    const now = this.clock();
+    const bucket = this.buckets.get(clientId) ?? { points: limit, atMs: now };
+    bucket.points = Math.min(limit, bucket.points + ((now - bucket.atMs) * limit) / windowMs);
+    bucket.atMs = now;
+    this.buckets.set(clientId, bucket);
+    return bucket;
+  }
+
+  private rateHeaders(clientId: string): Record<string, string> {
+    const limit = this.options.ratelimitLimit ?? 800;
+    const windowMs = this.options.refillWindowMs ?? 60_000;
+    const bucket = this.refill(clientId);
+    const fullAtMs = bucket.atMs + ((limit - bucket.points) * windowMs) / limit;
+    return {
+      'ratelimit-limit': String(limit),
+      'ratelimit-remaining': String(Math.floor(bucket.points)),
+      'ratelimit-reset': String(Math.ceil(fullAtMs / 1000)),
+    };
+  }
+
+  private takePoint(clientId: string): Record<string, string> | null {
+    const bucket = this.refill(clientId);
+    if (bucket.points < 1) return null;
+    bucket.points -= 1;
+    return this.rateHeaders(clientId);
+  }
+
+  private streamsPage(url: URL, res: ServerResponse, headers: Record<string, string>): void {
+    this.stats.streamsRequests++;
+    const q = url.searchParams;
+    const firstText = q.get('first') ?? '20';
+    const first = Number(firstText);
+    if (!Number.isInteger(first) || first < 1 || first > 100) {
+      this.stats.badRequests++;
+      return send(res, 400, { error: 'Bad Request', status: 400, message: 'first must be between 1 and 100' }, headers);
+    }
+    const filter = {
+      game: q.getAll('game_id').sort(),
+      language: q.getAll('language').sort(),
+      login: q.getAll('user_login').map((l) => l.toLowerCase()).sort(),
+      user: q.getAll('user_id').sort(),
+    };
+    const filterKey = JSON.stringify(filter);
+    let offset = 0;
+    const after = q.get('after');
+    if (after) {
+      const cursor = decodeCursor(after);
+      if (!cursor || cursor.g !== this.cursorGeneration || cursor.f !== hash(filterKey)) {
+        this.stats.badRequests++;
+        return send(res, 400, { error: 'Bad Request', status: 400, message: 'invalid cursor' }, headers);
+      }
+      offset = cursor.o;
+    }
+    this.drift();
+    this.sortStreams();
+    const sets = {
+      game: new Set(filter.game), language: new Set(filter.language), login: new Set(filter.login), user: new Set(filter.user),
+    };
+    const matching = this.streams.filter((s) =>
+      (sets.game.size === 0 || sets.game.has(s.game_id))
+      && (sets.language.size === 0 || sets.language.has(s.language))
+      && (sets.login.size === 0 || sets.login.has(s.user_login))
+      && (sets.user.size === 0 || sets.user.has(s.user_id)));
+    let size = first;
+    if (this.random() < (this.options.shortPageRate ?? 0)) size = Math.max(1, Math.floor(first * (0.3 + 0.5 * this.random())));
+    const data = matching.slice(offset, offset + size);
+    const next = offset + data.length;
+    let cursor: string | undefined;
+    if (next < matching.length) cursor = encodeCursor({ o: next, g: this.cursorGeneration, f: hash(filterKey) });
+    else if (this.options.loopAtEnd && data.length > 0) {
+      this.stats.loopCursors++;
+      cursor = encodeCursor({ o: 0, g: this.cursorGeneration, f: hash(filterKey) });
+    }
+    send(res, 200, { data, pagination: cursor ? { cursor } : {} }, headers);
+  }
+}
+
+interface Cursor {
+  o: number;
+  g: number;
+  f: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify({ b: null, a: { Offset: c.o, G: c.g, F: c.f } })).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { a?: { Offset?: unknown; G?: unknown; F?: unknown } };
+    const a = parsed.a;
+    if (!a || typeof a.Offset !== 'number' || typeof a.G !== 'number' || typeof a.F !== 'string') return null;
+    return { o: a.Offset, g: a.G, f: a.F };
+  } catch {
+    return null;
+  }
+}
+
+function hash(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
