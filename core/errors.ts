@@ -185,3 +185,28 @@ export class UsageError extends PulseError {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Helix answered a request with an error that sending it again will not fix (400 for a bad
+ * parameter or an invalid cursor, 403, 404), or kept failing after every retry. `status` is the
+ * HTTP status (0 when no answer came).
+ */
+export class HelixRequestError extends PulseError {
+  readonly status: number;
+  constructor(endpoint: string, status: number, detail: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(`Helix ${endpoint} answered ${status}: ${detail}`, {
+      code: 'HELIX_REQUEST_FAILED',
+      retriable: options.retriable ?? false,
+      cause: options.cause,
+      context: { service: 'helix', field: endpoint },
+    });
+    this.status = status;
+  }
+}
+
+/** The Twitch token endpoint refused the client id or secret (client credentials grant). */
+export class HelixAuthError extends PulseError {
+  constructor(detail: string) {
+    super(`Twitch refused the app credentials: ${detail}`, { code: 'HELIX_AUTH_FAILED', context: { service: 'helix' } });
+  }
+}
