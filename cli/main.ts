@@ -6,6 +6,7 @@ import { migrateCommand } from './migrateCommand.ts';
 import { reportCommand } from './reportCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { schemasCommand, topicsCommand } from './schemaCommands.ts';
+import { helixCommand } from './helixCommand.ts';
 import { demoCommand, simulateCommand } from './simulateCommands.ts';
 import { sinkCommand } from './sinkCommand.ts';
 import { stackCommand } from './stackCommand.ts';
@@ -32,6 +33,8 @@ usage: twitch-pulse <command> [options]
                            raw and derived topics into ClickHouse, exact in effect
   report --channel LOGIN [--since 7d] [--only heatmap,ads,…] [--format table|json]
                            insights from ClickHouse as tables, sparklines and a heatmap
+  helix sweep [--games ids] [--languages en,de] [--every 60s] [--once]
+                           live streams from Twitch Helix into Kafka, and category changes
   analyze FILE|- [--window 60s] [--grace 5s]
                            the topology in-process, no servers: JSON lines on stdout
   simulate [--channels 5] [--minutes 30] [--seed 1]
@@ -53,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   migrate: migrateCommand,
   sink: sinkCommand,
+  helix: helixCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   start: demoCommand,

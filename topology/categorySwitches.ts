@@ -19,8 +19,8 @@ export interface SweepView {
 /** Settings of {@link CategorySwitches}; validated where built. */
 export interface CategorySwitchOptions {
   /**
-   * A switch is "popular → obscure" when the new category's viewers are at most this share of
-   * the old one's (in the later sweep); default 0.1.
+   * A switch is "popular → obscure" when the new category's viewers, the stream's own left out,
+   * are at most this share of the old one's (in the later sweep); default 0.1.
    */
   readonly obscureRatio?: number;
   /** The old category counts as popular from this many viewers; default 1,000. */
@@ -53,8 +53,8 @@ export const REBROADCAST_TITLE_PATTERNS: readonly RegExp[] = Object.freeze([
  * 0..1 with its reasons.
  *
  * The score combines, as independent chances (1 − Π(1 − part)):
- * - a switch from a popular category to one with at most `obscureRatio` of its viewers (0.2 to
- *   0.8, higher the more obscure), which fewer people browse and so fewer report;
+ * - a switch from a popular category to one whose other streams have at most `obscureRatio` of
+ *   its viewers (0.2 to 0.8, higher the more obscure), which fewer people browse and so fewer report;
  * - while the stream's own viewers hold (0.3), i.e. the audience followed it there;
  * - the stream being most of the new category's viewers (0.2);
  * - a title suggesting rebroadcast content (0.5).
@@ -100,10 +100,13 @@ export class CategorySwitches {
   risk(c: Omit<CategoryChange, 'riskScore' | 'reasons'>): { riskScore: number; reasons: string[] } {
     const parts: number[] = [];
     const reasons: string[] = [];
-    const ratio = c.toCategoryViewers / Math.max(1, c.fromCategoryViewers);
+    // The new category's audience without the stream itself: a big channel moving into an empty
+    // category makes it look popular, yet nobody browsing there would have seen it before.
+    const othersTo = Math.max(0, c.toCategoryViewers - c.viewersAfter);
+    const ratio = othersTo / Math.max(1, c.fromCategoryViewers);
     if (c.fromCategoryViewers >= this.popularMinViewers && ratio <= this.obscureRatio) {
       parts.push(0.2 + 0.6 * (1 - ratio / this.obscureRatio));
-      reasons.push(`popular → obscure: ${c.fromGameName} had ${c.fromCategoryViewers} viewers, ${c.toGameName} has ${c.toCategoryViewers} (${(ratio * 100).toFixed(1)} %)`);
+      reasons.push(`popular → obscure: ${c.fromGameName} has ${c.fromCategoryViewers} viewers, ${c.toGameName} ${othersTo} besides this stream (${(ratio * 100).toFixed(1)} %)`);
       if (c.viewersAfter / Math.max(1, c.viewersBefore) >= this.holdRatio) {
         parts.push(0.3);
         reasons.push(`own viewers held: ${c.viewersBefore} → ${c.viewersAfter}`);
