@@ -39,7 +39,15 @@ describe('Helix sweeps into Kafka (local Helix server → collector → Kafka, A
       helixUrl: `${base}/helix`, authUrl: `${base}/oauth2`, clientId: server.clientId, clientSecret: server.clientSecret,
       limiter: new HelixRateLimiter(), log: createLogger('helix', 'error'), initialBackoffMs: 20,
     });
-    const collector = new HelixCollector(client);
+    let invalidateMidSweep = false;
+    const collector = new HelixCollector(client, {
+      onPage: (stats) => {
+        if (invalidateMidSweep && stats.pages >= 5) {
+          invalidateMidSweep = false;
+          server.invalidateCursors();
+        }
+      },
+    });
     const live = server.liveStreams();
     const popular = live.find((s) => s.user_login === 'xqc')!; // Just Chatting, the biggest category
     const titled = live.find((s) => s.user_login === 'rubius')!;
@@ -50,17 +58,19 @@ describe('Helix sweeps into Kafka (local Helix server → collector → Kafka, A
     const published = await runHelixSweeps(endpoints, collector, {
       sweeps: 2, everyMs: 0, topics, log: createLogger('helix', 'error'),
       beforeSweep: (i) => {
+        server.failNext(503, 500);
         if (i === 1) {
           server.update(popular.user_id, { gameId: obscure });
           server.update(titled.user_id, { gameId: '509658', title: 'WATCH PARTY El Clásico' });
           server.update(quiet.user_id, { gameId: '27471' });
           server.expireTokens();
-          server.invalidateCursors();
+          invalidateMidSweep = true;
         }
         expectedLive.push(server.liveStreams());
       },
     });
-    assert.ok(server.stats.serverErrors > 0 && server.stats.loopCursors > 0, 'the hazards happened');
+    assert.ok(published[1]!.sweep.stats.cursorRestarts > 0, 'a chain restarted after its cursor was refused');
+    assert.ok(server.stats.serverErrors >= 4 && server.stats.loopCursors > 0 && server.stats.unauthorized > 0 && server.stats.badRequests > 0, 'the hazards happened');
 
     const snapshots = await committedValues<StreamSnapshot>(kafka, topics.snapshots, serde);
     assert.equal(snapshots.length, 2 * STREAMS);
