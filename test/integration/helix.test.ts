@@ -1,9 +1,11 @@
-// Needs: Kafka and Apicurio Registry of the local stack. The Helix side is the local Helix server
-// (test/servers/helixServer.ts) in this process; every topic name is unique to the run.
+// Needs: Kafka, Apicurio Registry and ClickHouse of the local stack. The Helix side is the local
+// Helix server (test/servers/helixServer.ts) in this process; every topic name and the ClickHouse
+// database are unique to the run.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../core/config.ts';
+import { createClickHouse } from '../../connectors/clickhouse/client.ts';
 import { createLogger } from '../../core/log.ts';
 import { HelixClient } from '../../connectors/helix/client.ts';
 import { HelixRateLimiter } from '../../connectors/helix/rateLimiter.ts';
@@ -12,7 +14,9 @@ import { runHelixSweeps } from '../../connectors/helix/sweepToKafka.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { CategoryChange, StreamSnapshot } from '../../schemas/types.ts';
 import { HelixServer, type HelixStreamJson } from '../servers/helixServer.ts';
+import { TOPICS } from '../../schemas/catalogue.ts';
 import { committedValues, endpoints, testKafka, uniqueName } from './harness.ts';
+import { migrateInto, startCli } from './sinkCli.ts';
 
 const STREAMS = 2_500;
 
@@ -126,5 +130,42 @@ describe('Helix sweeps into Kafka (local Helix server → collector → Kafka, A
     const snapshots = await committedValues<StreamSnapshot>(kafka, snapshotsTopic, serde);
     assert.equal(snapshots.length, STREAMS);
     assert.deepEqual(snapshots.map((s) => s.streamId).sort(), server.liveStreams().map((s) => s.id).sort());
+  });
+
+  it('category switches reach ClickHouse with their risk scores through the existing sink', async () => {
+    const name = uniqueName('it-helix-ch');
+    const prefix = `${name}.`;
+    const database = name.replace(/[^a-z0-9]/g, '_');
+    const env = { ...process.env, CLICKHOUSE_DATABASE: database };
+    migrateInto(env);
+    const client = new HelixClient({
+      helixUrl: `${base}/helix`, authUrl: `${base}/oauth2`, clientId: server.clientId, clientSecret: server.clientSecret,
+      limiter: new HelixRateLimiter(), log: createLogger('helix', 'error'),
+    });
+    const live = server.liveStreams();
+    const mover = live.find((s) => s.game_id === '509658' && s.user_login !== 'xqc')!;
+    const target = live.find((s) => s.game_id !== '509658' && s.game_id !== mover.game_id)!.game_id;
+    await runHelixSweeps(endpoints, new HelixCollector(client), {
+      sweeps: 2, everyMs: 0, log: createLogger('helix', 'error'),
+      topics: { snapshots: `${prefix}${TOPICS.streamSnapshots.name}`, categoryChanges: `${prefix}${TOPICS.categoryChanges.name}` },
+      beforeSweep: (i) => {
+        if (i === 1) server.update(mover.user_id, { gameId: target, title: 'Full Episode rewatch' });
+      },
+    });
+    const sink = startCli(['sink', 'clickhouse', '--group', `${name}-sink`, '--topic-prefix', prefix, '--topics', 'streamSnapshots,categoryChanges', '--exit-when-idle-ms', '3000'], env);
+    assert.equal(await sink.exited(), 0, sink.stderr());
+    const ch = createClickHouse({ ...endpoints.clickhouse, database });
+    try {
+      const count = async (table: string) => Number((await (await ch.query({ query: `SELECT count() AS n FROM ${table} FINAL`, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+      assert.equal(await count('stream_snapshots'), 2 * server.liveStreams().length);
+      const rows = await (await ch.query({ query: 'SELECT user_id, from_game_id, to_game_id, risk_score, reasons FROM category_changes FINAL', format: 'JSONEachRow' })).json<{ user_id: string; from_game_id: string; to_game_id: string; risk_score: number; reasons: string[] }>();
+      assert.equal(rows.length, 1);
+      assert.deepEqual([rows[0]!.user_id, rows[0]!.from_game_id, rows[0]!.to_game_id], [mover.user_id, '509658', target]);
+      assert.ok(rows[0]!.risk_score >= 0.5);
+      assert.ok(rows[0]!.reasons.includes('title suggests rebroadcast content: "Full Episode"'), JSON.stringify(rows[0]!.reasons));
+    } finally {
+      await ch.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => undefined);
+      await ch.close();
+    }
   });
 });
