@@ -80,7 +80,7 @@ describe('twitch-pulse report on ClickHouse 18.16, compared with current ClickHo
     const run = cli(['--channel', data.channel, '--until', '2024-05-13', '--only', 'heatmap,subs,ads,chatters'], database);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^#pulse_insights {2}2024-05-06 00:00 → 2024-05-13 00:00 UTC$/m);
-    assert.match(run.stdout, /^Wed {2}[· ░▒▓█]{48} {2}\d+$/m);
+    assert.match(run.stdout, /^Wed {2}[· ░▒▓█]{48} {2}\d{1,3}(,\d{3})*$/m);
     assert.match(run.stdout, /^Mon 2024-05-06 .* [▁▂▃▄▅▆▇█]{24}$/m);
     assert.match(run.stdout, /^Wed 20:00–21:00 .* no: hype$/m);
     assert.match(run.stdout, /✓ recommended/);
