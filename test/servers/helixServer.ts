@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleepMs } from 'node:timers/promises';
+import { seededRandom } from '../../connectors/simulator/chatSimulator.ts';
 
 /** A stream as `GET /helix/streams` returns it. */
 export interface HelixStreamJson {
@@ -115,17 +116,6 @@ interface Bucket {
 /** Languages of the synthetic streams, most common first (roughly Twitch's mix). */
 export const DEFAULT_STREAM_LANGUAGES: readonly string[] = ['en', 'es', 'de', 'pt', 'fr', 'ru', 'ja', 'ko', 'it', 'zh', 'tr', 'pl', 'other'];
 
-/** A small seeded PRNG (mulberry32) so every run of a spec sees the same streams. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A local HTTP server modelling the Helix endpoints twitch-pulse uses, over real HTTP as the
@@ -165,7 +155,7 @@ export class HelixServer {
   };
 
   constructor(private readonly options: HelixServerOptions = {}) {
-    this.random = prng(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? sleepMs;
     this.clientId = options.clientId ?? 'local-client-id';
