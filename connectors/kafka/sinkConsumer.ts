@@ -122,15 +122,25 @@ export class SinkConsumer<Item> {
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     this.heartbeat = heartbeat;
     const { topic, partition } = batch;
+    // Offsets are recorded once per batch (and before a flush inside it), not per message.
+    let lastTaken: string | undefined;
+    const recordTaken = () => {
+      if (lastTaken === undefined) return;
+      this.pending.set(partitionKey(topic, partition), { topic, partition, offset: String(BigInt(lastTaken) + 1n) });
+      resolveOffset(lastTaken);
+      lastTaken = undefined;
+    };
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const source = sourceOf(topic, partition, message);
       this.stats.records++;
-      await this.take(source);
-      this.pending.set(partitionKey(topic, partition), { topic, partition, offset: String(BigInt(message.offset) + 1n) });
-      resolveOffset(message.offset);
-      if (this.buffer.length >= this.options.maxBatchItems) await this.flush();
+      await this.take(sourceOf(topic, partition, message));
+      lastTaken = message.offset;
+      if (this.buffer.length >= this.options.maxBatchItems) {
+        recordTaken();
+        await this.flush();
+      }
     }
+    recordTaken();
     if (this.buffer.length > 0 || this.letters.length > 0) {
       if (Date.now() - this.firstBufferedAtMs >= this.options.maxWaitMs) await this.flush();
       else this.armIdleTimer();
