@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from './errors.ts';
-import { ENV_VARS, REPO_ROOT, endpointsFromEnv, envPort, envValue } from './config.ts';
+import { ENV_VARS, REPO_ROOT, endpointsFromEnv, envPort, envValue, secretValues } from './config.ts';
 
 describe('configuration', () => {
   it('falls back to documented defaults and reads overrides', () => {
@@ -15,6 +17,14 @@ describe('configuration', () => {
   it('rejects a bad port naming the variable and its bound', () => {
     assert.throws(() => envPort('KAFKA_PORT', { KAFKA_PORT: '70000' }), (e: unknown) =>
       e instanceof ConfigError && /KAFKA_PORT must be a port in 1\.\.65535, got "70000"/.test(e.message));
+  });
+
+  it('reads a secret from <NAME>_FILE, never a non-secret, and lists set secrets for redaction', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tp-cfg-')), 'token');
+    writeFileSync(file, 'oauth:from-file\n');
+    assert.equal(envValue('TWITCH_OAUTH_TOKEN', { TWITCH_OAUTH_TOKEN_FILE: file }), 'oauth:from-file');
+    assert.equal(envValue('KAFKA_BROKERS', { KAFKA_BROKERS_FILE: file }), '127.0.0.1:9092');
+    assert.deepEqual(secretValues({ TWITCH_OAUTH_TOKEN_FILE: file, HELIX_CLIENT_SECRET: 'hx', MINIO_ROOT_PASSWORD: 'm' }).sort(), ['hx', 'm', 'oauth:from-file']);
   });
 
   it('lists every variable in the README configuration table', () => {

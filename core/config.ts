@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.ts';
 
@@ -9,7 +10,10 @@ export interface EnvVar {
   readonly name: string;
   readonly defaultValue: string;
   readonly doc: string;
-  /** Secrets are never logged or printed. */
+  /**
+   * Secrets are never logged or printed, and may come from a file instead: `<NAME>_FILE` holds
+   * its path (as Docker and Kubernetes mount secrets).
+   */
   readonly secret?: boolean;
 }
 
@@ -19,6 +23,11 @@ export interface EnvVar {
  */
 export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'KAFKA_BROKERS', defaultValue: '127.0.0.1:9092', doc: 'Comma-separated Kafka bootstrap brokers.' },
+  { name: 'KAFKA_SSL', defaultValue: 'false', doc: 'true: TLS to the brokers (system CAs, or KAFKA_SSL_CA_FILE).' },
+  { name: 'KAFKA_SSL_CA_FILE', defaultValue: '', doc: 'PEM file of the CA that signed the brokers\' certificates (implies KAFKA_SSL=true).' },
+  { name: 'KAFKA_SASL_MECHANISM', defaultValue: '', doc: 'plain, scram-sha-256 or scram-sha-512; empty: no SASL.' },
+  { name: 'KAFKA_SASL_USERNAME', defaultValue: '', doc: 'SASL user when KAFKA_SASL_MECHANISM is set.' },
+  { name: 'KAFKA_SASL_PASSWORD', defaultValue: '', doc: 'SASL password when KAFKA_SASL_MECHANISM is set. Never logged.', secret: true },
   { name: 'SCHEMA_REGISTRY_URL', defaultValue: 'http://127.0.0.1:8081/apis/ccompat/v7', doc: 'Confluent-API root of the schema registry.' },
   { name: 'CLICKHOUSE_URL', defaultValue: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP endpoint.' },
   { name: 'CLICKHOUSE_USER', defaultValue: 'default', doc: 'ClickHouse user.' },
@@ -47,13 +56,44 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'LOG_LEVEL', defaultValue: 'info', doc: 'debug, info, warn or error.' },
 ]);
 
-/** Reads a variable from `env`, falling back to the documented default. */
+/**
+ * Reads a variable from `env`, falling back to the documented default. A secret may instead be
+ * read from the file `<NAME>_FILE` names (one trailing newline dropped); setting both is an error.
+ */
 export function envValue(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const spec = ENV_VARS.find((v) => v.name === name);
   if (!spec) throw new ConfigError(name, 'is not a known twitch-pulse environment variable');
   const value = env[name];
+  const file = spec.secret ? env[`${name}_FILE`] : undefined;
+  if (file) {
+    if (value) throw new ConfigError(name, `and ${name}_FILE are both set; set one`);
+    return readSecretFile(`${name}_FILE`, file);
+  }
   if (value !== undefined && value !== '') return value;
   return name === 'STACK_DIR' ? `${REPO_ROOT}/.stack` : spec.defaultValue;
+}
+
+function readSecretFile(field: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigError(field, `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** The values of every secret variable set in `env` (directly or by file), for log redaction. */
+export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  const values: string[] = [];
+  for (const spec of ENV_VARS) {
+    if (!spec.secret) continue;
+    try {
+      const value = envValue(spec.name, env);
+      if (value) values.push(value);
+    } catch {
+      // A misconfigured secret is reported where it is used, not by the logger.
+    }
+  }
+  return values;
 }
 
 /** Reads a TCP port variable, validated to 1..65535. */

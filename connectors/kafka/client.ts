@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { createLogger } from '../../core/log.ts';
+import { kafkaSecurityFromEnv } from './security.ts';
 
 // The default (murmur2, Java-compatible) partitioner is the one wanted; its v2 notice is noise.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -29,7 +30,10 @@ function logCreator() {
   };
 }
 
-/** A kafkajs client for `brokers`, logging through the project's structured logger. */
+/**
+ * A kafkajs client for `brokers`, logging through the project's structured logger, with TLS and
+ * SASL as the environment sets them ({@link kafkaSecurityFromEnv}).
+ */
 export function createKafka(brokers: readonly string[], clientId = 'twitch-pulse', extra: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({
     clientId,
@@ -37,6 +41,7 @@ export function createKafka(brokers: readonly string[], clientId = 'twitch-pulse
     logLevel: logLevel.INFO,
     logCreator,
     retry: { retries: 5, initialRetryTime: 200 },
+    ...kafkaSecurityFromEnv(),
     ...extra,
   });
 }
