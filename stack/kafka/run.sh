@@ -7,6 +7,9 @@
 #   STACK_DIR               default <repo>/.stack
 #   KAFKA_PORT              default 9092  (client listener, 127.0.0.1 only)
 #   KAFKA_CONTROLLER_PORT   default 9093  (KRaft controller listener, 127.0.0.1 only)
+#   KAFKA_SASL_PORT         default 9094  (SASL_PLAINTEXT listener, mechanism PLAIN, 127.0.0.1 only)
+#   KAFKA_SASL_USERNAME     default twitchpulse         (the one user of the SASL listener)
+#   KAFKA_SASL_PASSWORD     default twitchpulse-secret
 #   KAFKA_HEAP_OPTS         default "-Xms512m -Xmx1g"
 #   KAFKA_AUTO_CREATE_TOPICS default true
 #   KAFKA_CLUSTER_ID        cluster id used when formatting a new data dir
@@ -26,6 +29,13 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 export STACK_DIR="${STACK_DIR:-${REPO_ROOT}/.stack}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
+SASL_USER="${KAFKA_SASL_USERNAME:-twitchpulse}"
+SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-twitchpulse-secret}"
+if [[ ! "${SASL_USER}${SASL_PASSWORD}" =~ ^[A-Za-z0-9._-]+$ ]]; then
+  log "KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD for the local broker may hold only letters, digits, . _ -"
+  exit 1
+fi
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 KAFKA_AUTO_CREATE_TOPICS="${KAFKA_AUTO_CREATE_TOPICS:-true}"
 # 16 bytes "twitch-pulse-kaf", base64url without padding (the format Kafka expects).
@@ -49,7 +59,7 @@ mkdir -p "${CONF_DIR}" "${DATA_DIR}" "${LOG_DIR}"
 
 # Fail fast (instead of ~10 s later inside the JVM) if a port is already taken,
 # e.g. by a broker left over from an earlier run.
-for port in "${KAFKA_PORT}" "${KAFKA_CONTROLLER_PORT}"; do
+for port in "${KAFKA_PORT}" "${KAFKA_CONTROLLER_PORT}" "${KAFKA_SASL_PORT}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
     log "127.0.0.1:${port} is already in use; is another broker running?"
     exit 1
@@ -65,10 +75,15 @@ node.id=1
 # data dir (unlike --standalone/dynamic quorum), so KAFKA_CONTROLLER_PORT may change.
 controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}
+listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT}
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+# A SASL listener beside the plaintext one, so clients' SASL settings are tested against a
+# real broker. PLAIN with static users needs nothing in the metadata log (SCRAM would), so an
+# existing data dir keeps working.
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER}="${SASL_PASSWORD}";
 
 log.dirs=${DATA_DIR}
 
@@ -163,5 +178,5 @@ if [[ ! -f "${DATA_DIR}/meta.properties" ]]; then
     || { log "storage format failed; see ${LOG_DIR}/kafka.log"; exit 1; }
 fi
 
-log "starting broker on 127.0.0.1:${KAFKA_PORT} (controller ${KAFKA_CONTROLLER_PORT}); log: ${LOG_DIR}/kafka.log"
+log "starting broker on 127.0.0.1:${KAFKA_PORT} (SASL ${KAFKA_SASL_PORT}, controller ${KAFKA_CONTROLLER_PORT}); log: ${LOG_DIR}/kafka.log"
 exec "${JAVA}" "${JVM_OPTS[@]}" "${BROKER_OPTS[@]}" -cp "${CLASSPATH}" kafka.Kafka "${CONF_DIR}/server.properties"

@@ -1,0 +1,60 @@
+// Needs: Kafka of the local stack (its SASL_PLAINTEXT listener, PLAIN, user twitchpulse) and
+// Apicurio. The real CLI talks to Kafka through SASL with the password read from a file, and
+// the password never shows in its output, not even when the broker refuses it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { REPO_ROOT, envPort } from '../../core/config.ts';
+import { createTopics } from '../../connectors/kafka/admin.ts';
+import { ALL_TOPICS, TOPICS } from '../../schemas/catalogue.ts';
+import { testKafka } from './harness.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tp-sasl-'));
+const lines = readFileSync(new URL('../fixtures/irc/privmsg.log', import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('@'));
+const chatFile = join(dir, 'chat.log');
+writeFileSync(chatFile, lines.join('\n') + '\n');
+
+function replayOverSasl(password: string) {
+  const passwordFile = join(dir, 'password');
+  writeFileSync(passwordFile, password + '\n');
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: `127.0.0.1:${envPort('KAFKA_SASL_PORT')}`,
+    KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: process.env.KAFKA_SASL_USERNAME || 'twitchpulse',
+    KAFKA_SASL_PASSWORD: '', KAFKA_SASL_PASSWORD_FILE: passwordFile,
+    LOG_LEVEL: 'debug',
+  };
+  return spawnSync(process.execPath, ['bin/twitch-pulse.mjs', 'replay', chatFile, '--max'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+}
+
+async function messagesEndOffset(): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(TOPICS.chatMessages.name)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('Kafka over SASL', () => {
+  it('replays into Kafka through the SASL listener with the password from a file, never printing it', async () => {
+    await createTopics(testKafka(), ALL_TOPICS);
+    const before = await messagesEndOffset();
+    const password = process.env.KAFKA_SASL_PASSWORD || 'twitchpulse-secret';
+    const run = replayOverSasl(password);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((await messagesEndOffset()) - before, lines.length);
+    assert.ok(!(run.stdout + run.stderr).includes(password), 'the password is in the output');
+  });
+
+  it('fails clearly when the broker refuses the credentials, without echoing them', () => {
+    const run = replayOverSasl('not-the-password-7f3a');
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /SASL PLAIN authentication failed/);
+    assert.ok(!(run.stdout + run.stderr).includes('not-the-password-7f3a'), 'the password is in the output');
+  });
+});
