@@ -10,6 +10,7 @@ import { helixCommand } from './helixCommand.ts';
 import { demoCommand, simulateCommand } from './simulateCommands.ts';
 import { sinkCommand } from './sinkCommand.ts';
 import { stackCommand } from './stackCommand.ts';
+import { tailCommand } from './tailCommand.ts';
 
 const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
 
@@ -35,6 +36,8 @@ usage: twitch-pulse <command> [options]
                            insights from ClickHouse as tables, sparklines and a heatmap
   helix sweep [--games ids] [--languages en,de] [--every 60s] [--once]
                            live streams from Twitch Helix into Kafka, and category changes
+  tail TOPIC|ID [--channel LOGIN] [--kind K] [--since 10m | --from-beginning] [--json]
+                           a topic's records as they arrive, decoded, one line each
   analyze FILE|- [--window 60s] [--grace 5s]
                            the topology in-process, no servers: JSON lines on stdout
   simulate [--channels 5] [--minutes 30] [--seed 1]
@@ -57,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   sink: sinkCommand,
   helix: helixCommand,
+  tail: tailCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   start: demoCommand,
