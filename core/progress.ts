@@ -4,6 +4,11 @@ export interface ProgressState {
   readonly done: number;
   /** Share done in 0..1 when the total is known (bytes read of a file), else undefined. */
   readonly fraction?: number;
+  /**
+   * Items there are in all, when known in the unit of `done` (records up to the end offsets):
+   * shown as `done / total` and, without `fraction`, the share done for the bar and ETA.
+   */
+  readonly total?: number;
   /** Extra fields, e.g. `{ kafka: 'buffered 0' }`. */
   readonly extra?: string;
 }
@@ -61,15 +66,17 @@ export class Progress {
     const elapsedS = Math.max(0.001, (now - this.startedMs) / 1000);
     const rate = state.done / elapsedS;
     const parts = [this.label];
-    if (state.fraction !== undefined) {
-      const f = Math.min(1, Math.max(0, state.fraction));
+    const fraction = state.fraction ?? (state.total === undefined ? undefined : state.total > 0 ? state.done / state.total : 1);
+    if (fraction !== undefined) {
+      const f = Math.min(1, Math.max(0, fraction));
       const width = 24;
       const filled = Math.round(f * width);
       const etaS = f > 0 ? (elapsedS * (1 - f)) / f : Infinity;
       parts.push(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(f * 100).toFixed(0).padStart(3)}%`);
       parts.push(Number.isFinite(etaS) ? `ETA ${formatSeconds(etaS)}` : 'ETA --');
     }
-    parts.push(`${state.done.toLocaleString('en-US')} ${this.unit}`, `${Math.round(rate).toLocaleString('en-US')} ${this.unit}/s`, `${formatSeconds(elapsedS)} elapsed`);
+    const total = state.total === undefined ? '' : ` / ${state.total.toLocaleString('en-US')}`;
+    parts.push(`${state.done.toLocaleString('en-US')}${total} ${this.unit}`, `${Math.round(rate).toLocaleString('en-US')} ${this.unit}/s`, `${formatSeconds(elapsedS)} elapsed`);
     if (state.extra) parts.push(state.extra);
     return parts.join('  ');
   }
@@ -77,6 +84,10 @@ export class Progress {
 
 function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(1)} s`;
+  if (s >= 3_600) {
+    const h = Math.floor(s / 3_600);
+    return `${h} h ${Math.floor((s - h * 3_600) / 60)} min`;
+  }
   const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
+  return `${m} min ${Math.floor(s - m * 60)} s`;
 }
