@@ -1,6 +1,7 @@
 import { endpointsFromEnv } from '../core/config.ts';
 import { UsageError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
+import { Progress } from '../core/progress.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { MinioArchiveSink } from '../connectors/minio/archiveSink.ts';
 import { Archiver } from '../connectors/minio/archiver.ts';
@@ -31,7 +32,8 @@ function intOption(args: ParsedArgs, name: string): number | undefined {
  * `twitch-pulse-archive`, until stopped (SIGINT/SIGTERM: open objects are uploaded first; a
  * second signal exits at once, leaving their records uncommitted). `--once` stops after the end
  * offsets the topics had at start, `--until-idle-ms N` after N ms without records. Prints the
- * run's counters as JSON on stdout. Bucket and endpoint come from MINIO_* variables.
+ * run's counters as JSON on stdout, and progress on stderr (rate; with `--once` also the share of
+ * offsets read and ETA). Bucket and endpoint come from MINIO_* variables.
  */
 export async function archiveCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, ['once']);
@@ -58,6 +60,16 @@ export async function archiveCommand(argv: readonly string[]): Promise<number> {
   await archiver.start();
   log.info('archiving', { topics: topics.join(','), bucket: endpoints.minio.bucket, ...policy });
   const status = setInterval(() => log.info('status', { ...archiver.stats }), 30_000);
+  const progress = new Progress('archive', { unit: 'records' });
+  const progressState = () => {
+    const p = archiver.progress();
+    const s = archiver.stats;
+    // With --once the end offsets are known: offsets read of those to read give the bar and ETA.
+    return p.offsetsTotal === undefined
+      ? { done: p.records, extra: `objects ${s.objects}  dead letters ${s.deadLetters}` }
+      : { done: p.records, fraction: p.offsetsTotal > 0 ? p.offsetsDone! / p.offsetsTotal : 1, extra: `offsets ${p.offsetsDone!.toLocaleString('en-US')}/${p.offsetsTotal.toLocaleString('en-US')}  objects ${s.objects}  dead letters ${s.deadLetters}` };
+  };
+  const ticker = setInterval(() => progress.update(progressState()), 250);
   let signals = 0;
   const stopped = new Promise<void>((resolve) => {
     const onSignal = () => {
@@ -70,7 +82,9 @@ export async function archiveCommand(argv: readonly string[]): Promise<number> {
   });
   await Promise.race([archiver.finished, stopped]);
   clearInterval(status);
+  clearInterval(ticker);
   await archiver.stop();
+  progress.finish(progressState());
   console.log(JSON.stringify(archiver.stats));
   return 0;
 }

@@ -21,7 +21,8 @@ function list(text: string | undefined): string[] | undefined {
  * or logins) every `--every` into Kafka: one snapshot per live stream per sweep, and the
  * category changes between consecutive sweeps. Credentials come from HELIX_CLIENT_ID and
  * HELIX_CLIENT_SECRET (never logged); HELIX_URL and HELIX_AUTH_URL point it elsewhere (tests).
- * A progress line shows pages, streams and requests left in the rate-limit bucket.
+ * A progress line per sweep shows streams and their rate, pages, requests left in the
+ * rate-limit bucket and the totals over all sweeps.
  */
 export async function helixCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, ['once']);
@@ -49,15 +50,21 @@ export async function helixCommand(argv: readonly string[]): Promise<number> {
     limiter,
     log,
   });
-  const progress = new Progress('helix', { unit: 'streams' });
+  // One progress line per sweep, so its rate is the sweep's own and not diluted by the wait
+  // between sweeps; Helix gives no total, so it shows rate and counts, and totals over sweeps.
+  let sweepsDone = 0;
   let total = 0;
+  let progress: Progress | undefined;
   const line = (streams: number, pages: number) => ({
-    done: total + streams,
-    extra: `pages ${pages}  bucket ${limiter.snapshot().remaining}/${limiter.snapshot().limit}`,
+    done: streams,
+    extra: `pages ${pages}  bucket ${limiter.snapshot().remaining}/${limiter.snapshot().limit}  all sweeps ${(total + streams).toLocaleString('en-US')} streams`,
   });
   const collector = new HelixCollector(client, {
     split: split as 'language' | 'game' | 'none' | undefined,
-    onPage: (s) => progress.update(line(s.streams, s.pages)),
+    onPage: (s) => {
+      progress ??= new Progress(`helix sweep ${sweepsDone + 1}`, { unit: 'streams' });
+      progress.update(line(s.streams, s.pages));
+    },
   });
   const abort = new AbortController();
   const stop = () => abort.abort();
@@ -71,8 +78,10 @@ export async function helixCommand(argv: readonly string[]): Promise<number> {
         categoryChanges: stringOption(args, 'changes-topic', DEFAULT_HELIX_TOPICS.categoryChanges)!,
       },
       afterSweep: ({ sweep, changes }) => {
+        (progress ?? new Progress(`helix sweep ${sweepsDone + 1}`, { unit: 'streams' })).finish(line(sweep.stats.streams, sweep.stats.pages));
+        progress = undefined;
         total += sweep.stats.streams;
-        progress.finish(line(0, sweep.stats.pages));
+        sweepsDone++;
         console.log(JSON.stringify({ sweepId: sweep.sweepId, ...sweep.stats, categories: sweep.categories.size, categoryChanges: changes.length }));
       },
     });

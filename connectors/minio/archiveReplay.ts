@@ -21,6 +21,22 @@ export interface ArchiveReplayOptions {
   readonly log: Logger;
   /** Records per produce request. */
   readonly batchRecords?: number;
+  /** Called after each produce request and each object, for a progress line. */
+  readonly onProgress?: (progress: ArchiveReplayProgress) => void;
+}
+
+/**
+ * How far a replay is. The objects' names give the offset range each covers, so the share of
+ * offsets replayed is known from the start; records are at most the offsets (dead-lettered
+ * records keep their offsets in the range but are not in the object).
+ */
+export interface ArchiveReplayProgress {
+  readonly objects: number;
+  readonly objectsTotal: number;
+  readonly records: number;
+  /** Offsets covered by the objects replayed so far, the current one pro rata. */
+  readonly offsetsDone: number;
+  readonly offsetsTotal: number;
 }
 
 /** Counters of one replay. */
@@ -50,6 +66,10 @@ export async function replayArchive(options: ArchiveReplayOptions): Promise<Arch
   const topics = new Set(objects.map((o) => o.topic));
   if (topics.size > 1) throw new ArchiveObjectError(options.prefix, `holds objects of ${topics.size} topics (${[...topics].join(', ')}); replay one topic at a time`);
   const toTopic = stats.topic!;
+  const span = (o: { firstOffset: number; lastOffset: number }) => o.lastOffset - o.firstOffset + 1;
+  const offsetsTotal = objects.reduce((n, o) => n + span(o), 0);
+  let offsetsBefore = 0;
+  const report = (offsetsDone: number) => options.onProgress?.({ objects: stats.objects, objectsTotal: objects.length, records: stats.records, offsetsDone, offsetsTotal });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const encoders = new Map<string, (value: unknown) => Buffer>();
   let topicReady = false;
@@ -58,7 +78,11 @@ export async function replayArchive(options: ArchiveReplayOptions): Promise<Arch
     for (const ref of objects) {
       const object = readArchiveParquet(ref.name, await sink.read(ref.name));
       stats.objects++;
-      if (!object.avroSchema || object.records.length === 0) continue;
+      if (!object.avroSchema || object.records.length === 0) {
+        offsetsBefore += span(ref);
+        report(offsetsBefore);
+        continue;
+      }
       const text = JSON.stringify(object.avroSchema);
       if (!topicReady) {
         await ensureTopic(kafka, toTopic, object.avroSchema);
@@ -75,8 +99,10 @@ export async function replayArchive(options: ArchiveReplayOptions): Promise<Arch
           key: r.meta.key, value: encode(r.value), timestamp: String(r.meta.timestampMs),
         }));
         await producer.send({ topic: toTopic, acks: -1, compression: CompressionTypes.GZIP, messages });
+        stats.records += messages.length;
+        report(offsetsBefore + Math.round(span(ref) * Math.min(1, (i + messages.length) / object.records.length)));
       }
-      stats.records += object.records.length;
+      offsetsBefore += span(ref);
       log.info('replayed', { object: ref.name, records: object.records.length, topic: toTopic });
     }
   } finally {

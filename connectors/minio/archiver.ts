@@ -64,6 +64,13 @@ type Classified =
   | { readonly kind: 'row'; readonly value: Record<string, unknown>; readonly schema: WriterSchema }
   | { readonly kind: 'dead'; readonly letter: DeadLetter };
 
+/** What {@link Archiver.progress} reports. */
+export interface ArchiverProgress {
+  readonly records: number;
+  readonly offsetsDone?: number;
+  readonly offsetsTotal?: number;
+}
+
 /**
  * Archives Kafka topics to MinIO as Parquet, as a consumer group.
  *
@@ -355,6 +362,25 @@ export class Archiver {
       }
     });
     if (this.isComplete()) this.finish();
+  }
+
+  /**
+   * How far the run is, for a progress line: records read so far and, with `once`, the offsets
+   * read of those there were to read in the assigned partitions (from where the group started
+   * to the end offsets at start); without `once`, or before partitions are assigned, no total.
+   */
+  progress(): ArchiverProgress {
+    if (!this.endOffsets || this.assigned.size === 0) return { records: this.stats.records };
+    let offsetsDone = 0;
+    let offsetsTotal = 0;
+    for (const key of this.assigned) {
+      const start = this.startOffsets.get(key) ?? 0;
+      const end = this.endOffsets.get(key) ?? 0;
+      const position = this.states.get(key)?.next ?? start;
+      offsetsTotal += Math.max(0, end - start);
+      offsetsDone += Math.max(0, Math.min(position, end) - start);
+    }
+    return { records: this.stats.records, offsetsDone, offsetsTotal };
   }
 
   private isComplete(): boolean {

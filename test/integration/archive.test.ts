@@ -132,8 +132,12 @@ describe('twitch-pulse archive', () => {
   it('archives every record of the four raw schemas exactly once, typed, under its UTC hour, and dead-letters what does not decode', { timeout: 300_000 }, async () => {
     const group = uniqueName('it-archive-group');
     const total = all().reduce((n, s) => n + s.records.length, 0);
-    const { summary } = await runCli(['archive', '--topics', topicList(), '--group', group, '--once', '--max-records', '250', '--dead-letter-topic', dlq]);
+    const { summary, stderr } = await runCli(['archive', '--topics', topicList(), '--group', group, '--once', '--max-records', '250', '--dead-letter-topic', dlq]);
     assert.equal(summary.records, total);
+    // Not a terminal here: progress comes as plain lines; with --once the end offsets are known,
+    // so the last line has the share of offsets read, its ETA and the offsets counted exactly.
+    const done = total.toLocaleString('en-US');
+    assert.match(stderr, new RegExp(`^archive {2}\\[#{24}\\] 100% {2}ETA 0\\.0 s {2}${done} records {2}[\\d,]+ records/s {2}.+ elapsed {2}offsets ${done}/${done} {2}objects ${summary.objects} {2}dead letters 3$`, 'm'));
     assert.equal(summary.deadLetters, 3);
     assert.equal(summary.rows, total - 3);
     for (const s of all()) {
@@ -181,9 +185,12 @@ describe('twitch-pulse archive', () => {
     for (const s of all()) {
       const target = `${s.topic}.replayed`;
       await createKeptTopic(kafka, target, s.partitions);
-      const { summary } = await runCli(['replay', '--from-archive', `s3://${bucket}/${s.topic}`, '--to-topic', target]);
+      const { summary, stderr } = await runCli(['replay', '--from-archive', `s3://${bucket}/${s.topic}`, '--to-topic', target]);
       const archivable = s.records.filter((r) => !s.dead.has(`${r.partition}:${r.offset}`));
       assert.equal(summary.records, archivable.length);
+      // The objects' names give the offsets they cover, so the bar and ETA are known from the start.
+      const offsets = s.records.length.toLocaleString('en-US');
+      assert.match(stderr, new RegExp(`^replay --from-archive {2}\\[#{24}\\] 100% {2}ETA 0\\.0 s {2}${archivable.length.toLocaleString('en-US')} records {2}[\\d,]+ records/s {2}.+ elapsed {2}objects ${summary.objects}/${summary.objects} {2}offsets ${offsets}/${offsets}$`, 'm'));
       const replayed = await readTopic(kafka, target, archivable.length);
       for (let p = 0; p < s.partitions; p++) {
         const want = archivable.filter((r) => r.partition === p).map((r) => ({ key: r.key, timestampMs: r.timestampMs, body: r.value.subarray(5).toString('hex') }));

@@ -127,6 +127,8 @@ describe('Helix sweeps into Kafka (local Helix server → collector → Kafka, A
     assert.equal(code, 0, out);
     assert.ok(!out.includes(server.clientSecret), 'the client secret is never printed');
     assert.match(out, /"streams":2500/);
+    // Not a terminal here: progress comes as plain lines, ending with the sweep's own rate and totals.
+    assert.match(out, /^helix sweep 1 {2}2,500 streams {2}[\d,]+ streams\/s {2}.+ elapsed {2}pages \d+ {2}bucket \d+\/\d+ {2}all sweeps 2,500 streams$/m);
     const snapshots = await committedValues<StreamSnapshot>(kafka, snapshotsTopic, serde);
     assert.equal(snapshots.length, STREAMS);
     assert.deepEqual(snapshots.map((s) => s.streamId).sort(), server.liveStreams().map((s) => s.id).sort());
