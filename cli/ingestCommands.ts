@@ -6,32 +6,43 @@ import { Progress } from '../core/progress.ts';
 import { replay } from '../connectors/replay/replay.ts';
 import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import type { IngestStats } from '../connectors/twitch/chatIngest.ts';
-import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
+import { DEFAULT_INGEST_TOPICS, REPLAY_CHECKPOINT_TOPIC, openCheckpointedIngest, openKafkaIngest, type IngestTopicNames } from '../connectors/twitch/ingestToKafka.ts';
 import { replayArchiveCommand } from './archiveReplayCommand.ts';
 import { parseArgs, stringOption } from './args.ts';
 
-function summary(stats: IngestStats): string {
+function summary(stats: IngestStats, resumedAfterLines = 0): string {
   return JSON.stringify({
+    ...(resumedAfterLines > 0 ? { resumedAfterLines } : {}),
     lines: stats.lines, messages: stats.messages, events: stats.events, moderation: stats.moderation,
     control: stats.control, malformed: stats.malformed, cheers: stats.cheers, bits: stats.bits, refused: stats.refused,
   });
 }
 
 /**
- * `twitch-pulse replay FILE|- [--speed N | --max]`: recorded raw IRC lines into Kafka, the same
- * records live ingestion writes. Without --speed it replays as fast as Kafka takes them.
- * With `--from-archive s3://…` it replays archived Parquet objects instead ({@link replayArchiveCommand}).
+ * `twitch-pulse replay FILE|- [--speed N | --max] [--checkpoint NAME] [--topic-prefix P]`: recorded
+ * raw IRC lines into Kafka, the same records live ingestion writes (topic names prefixed with P,
+ * for staging and tests). Without --speed it replays as fast as Kafka takes them. With `--checkpoint NAME` it is exactly once across restarts: lines go out in
+ * Kafka transactions that record how many lines are in, and a rerun with the same NAME resumes
+ * after them. With `--from-archive s3://…` it replays archived Parquet objects instead
+ * ({@link replayArchiveCommand}).
  */
 export async function replayCommand(argv: readonly string[]): Promise<number> {
   if (argv.some((a) => a === '--from-archive' || a.startsWith('--from-archive='))) return replayArchiveCommand(argv);
   const args = parseArgs(argv, ['max']);
   const file = args.positionals[0];
-  if (!file) throw new UsageError('usage: twitch-pulse replay FILE|- [--speed N | --max]');
+  if (!file) throw new UsageError('usage: twitch-pulse replay FILE|- [--speed N | --max] [--checkpoint NAME] [--topic-prefix P]');
   const speedText = stringOption(args, 'speed');
   if (speedText !== undefined && args.options.has('max')) throw new UsageError('--speed and --max exclude each other');
   const speed = speedText === undefined ? undefined : Number(speedText);
 
-  const { ingester, producer, close } = await openKafkaIngest(endpointsFromEnv(), 'replay');
+  const checkpoint = stringOption(args, 'checkpoint');
+  const prefix = stringOption(args, 'topic-prefix') ?? '';
+  const topics = prefixedIngestTopics(prefix);
+  const { ingester, producer, close, resumeAt, advance } = checkpoint === undefined
+    ? { ...(await openKafkaIngest(endpointsFromEnv(), 'replay', topics)), resumeAt: 0, advance: undefined }
+    : await openCheckpointed(checkpoint, topics, `${prefix}${REPLAY_CHECKPOINT_TOPIC}`);
+  if (resumeAt > 0) createLogger('replay').info('resuming after the lines already in Kafka', { checkpoint, lines: resumeAt });
+  let linesIn = resumeAt;
   const totalBytes = file === '-' ? undefined : statSync(file).size;
   const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 256 * 1024 });
   let bytesRead = 0;
@@ -48,16 +59,30 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     extra: `kafka delivered ${producer.snapshot().delivered.toLocaleString('en-US')}`,
   });
   await replay(counted(), {
-    line: (raw, at) => ingester.line(raw, at),
+    line: (raw, at) => {
+      ingester.line(raw, at);
+      advance?.(++linesIn);
+    },
     backpressure: async () => {
       progress.update(state());
       await producer.backpressure();
     },
-  }, { speed });
+  }, { speed }, resumeAt);
   await close();
   progress.finish(state());
-  console.log(summary(ingester.stats));
+  console.log(summary(ingester.stats, resumeAt));
   return ingester.stats.refused > 0 ? 1 : 0;
+}
+
+function prefixedIngestTopics(prefix: string): IngestTopicNames {
+  const names = { ...DEFAULT_INGEST_TOPICS };
+  for (const key of Object.keys(names) as Array<keyof IngestTopicNames>) names[key] = `${prefix}${names[key]}`;
+  return names;
+}
+
+async function openCheckpointed(checkpoint: string, topics: IngestTopicNames, checkpointTopic: string) {
+  const ingest = await openCheckpointedIngest(endpointsFromEnv(), 'replay', checkpoint, topics, checkpointTopic);
+  return { ...ingest, advance: (lines: number) => ingest.producer.advance(lines) };
 }
 
 /**

@@ -49,6 +49,16 @@ export class ConfigError extends PulseError {
 /** A payload cannot be decoded from the Confluent wire format. Never retriable. */
 export class DeserializationError extends PulseError {}
 
+/**
+ * Another producer moved a source's committed checkpoint: two processes replay the same source,
+ * and this one was fenced. Never retriable; the other process carries on.
+ */
+export class SourceFencedError extends PulseError {
+  constructor(sourceId: string, detail: string) {
+    super(`source ${sourceId} ${detail}`, { code: 'SOURCE_FENCED', context: { field: sourceId } });
+  }
+}
+
 /** The first byte is not the Confluent magic byte 0. */
 export class MissingMagicByteError extends DeserializationError {
   constructor(found: number | undefined, context: ErrorContext = {}) {

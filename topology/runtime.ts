@@ -2,10 +2,11 @@ import type { Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'k
 import { PulseError, messageOf } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { createTopics } from '../connectors/kafka/admin.ts';
+import { readCompactedTopic } from '../connectors/kafka/compactedTopic.ts';
 import { TOPICS, type TopicId } from '../schemas/catalogue.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
 import type { ChatEvent, ChatMessage, DeadLetter } from '../schemas/types.ts';
-import { produceChunks } from './produceChunks.ts';
+import { produceChunks } from '../connectors/kafka/produceChunks.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 import { ChatTask, DEFAULT_TASK_WINDOWS, EventTask, type OutputKind, type TaskCheckpoint, type TaskOutput, type TaskWindows } from './tasks.ts';
 
@@ -112,32 +113,13 @@ export class TopologyRuntime {
     await this.producer.disconnect().catch(() => undefined);
   }
 
-  // Reads the compacted checkpoint topic (committed records only) until it has been quiet for a
-  // moment after reaching its end: transaction markers take offsets too, so counting records
-  // cannot tell where the end is.
   private async loadCheckpoints(): Promise<void> {
-    const topic = checkpointTopic(this.prefix);
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    const high = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
-    await admin.disconnect();
-    if (high === 0) return;
-    const reader = this.options.kafka.consumer({ groupId: `${this.options.groupId}-checkpoints-${this.options.instanceId}-${Date.now()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
-    await reader.connect();
-    await reader.subscribe({ topic, fromBeginning: true });
-    let lastSeen = 0;
-    let reachedEnd = false;
-    await reader.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) if (m.key && m.value) this.checkpoints.set(m.key.toString(), decodeState<TaskCheckpoint>(m.value.toString()));
-        lastSeen = Date.now();
-        if (Number(batch.lastOffset()) + 2 >= high) reachedEnd = true;
-      },
+    const latest = await readCompactedTopic(this.options.kafka, checkpointTopic(this.prefix), {
+      groupId: `${this.options.groupId}-checkpoints-${this.options.instanceId}-${Date.now()}`,
+    }).catch((error: unknown) => {
+      throw new PulseError(`topology checkpoints could not be restored: ${messageOf(error)}`, { code: 'TOPOLOGY_RESTORE_FAILED', retriable: true, cause: error });
     });
-    const started = Date.now();
-    while (!(reachedEnd && Date.now() - lastSeen > 300) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
-    await reader.disconnect();
-    if (!reachedEnd) throw new PulseError('checkpoint topic could not be read to its end in 30 s', { code: 'TOPOLOGY_RESTORE_FAILED', retriable: true });
+    for (const [key, value] of latest) this.checkpoints.set(key, decodeState<TaskCheckpoint>(value.toString()));
   }
 
   // One transaction: results, checkpoint and input offset, all or nothing. The transaction

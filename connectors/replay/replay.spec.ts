@@ -26,6 +26,20 @@ describe('replay', () => {
     assert.deepEqual(at, [0, 1_000, 1_000, 5_000]);
   });
 
+  it('skips the lines a resumed replay already delivered, across chunk borders, without pacing them', async () => {
+    let now = 0;
+    const seen: string[] = [];
+    const at: number[] = [];
+    const text = `${line(1_000, 'a')}\n${line(50_000, 'b')}\n${line(90_000, 'c')}\n${line(91_000, 'd')}\n`;
+    const cut = text.indexOf('PRIVMSG #c :c');
+    const n = await replay(chunks(text.slice(0, cut), text.slice(cut)),
+      { line: (l, t) => { seen.push(l.toString()); at.push(t); } }, { speed: 1, clock: () => now, sleep: async (ms) => { now += ms; } }, 2);
+    assert.equal(n, 2);
+    assert.deepEqual(seen, [line(90_000, 'c'), line(91_000, 'd')]);
+    // Pacing starts at the first replayed line, not at the skipped ones' timestamps.
+    assert.deepEqual(at, [0, 1_000]);
+  });
+
   it('does not wait for lines that are late against the pace', async () => {
     let now = 0;
     const at: number[] = [];

@@ -28,17 +28,23 @@ export function validateSpeed(speed: number): number {
 /**
  * Replays recorded raw IRC lines into `sink`, either as fast as it takes them or paced by the
  * recording's `tmi-sent-ts` divided by `speed`. Lines without a timestamp go out right away.
- * @returns the number of lines replayed.
+ * The first `skipLines` lines are read past without pacing (a resumed replay's done part).
+ * @returns the number of lines replayed, skipped ones not counted.
  */
-export async function replay(source: AsyncIterable<Buffer | string>, sink: ReplaySink, pace: ReplayPace = {}): Promise<number> {
+export async function replay(source: AsyncIterable<Buffer | string>, sink: ReplaySink, pace: ReplayPace = {}, skipLines = 0): Promise<number> {
   const clock = pace.clock ?? Date.now;
   const sleep = pace.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const speed = pace.speed === undefined ? undefined : validateSpeed(pace.speed);
   let count = 0;
   let firstTs: number | null = null;
   let startedMs = 0;
+  let toSkip = skipLines;
   for await (const lines of readLines(source)) {
     for (const line of lines) {
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
       if (speed !== undefined) {
         const ts = sentTimestampOf(line);
         if (ts !== null) {

@@ -4,6 +4,7 @@ import { TOPICS, type TopicSpec } from '../../schemas/catalogue.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import { createTopics } from '../kafka/admin.ts';
 import { BufferedProducer, type BufferedProducerOptions } from '../kafka/bufferedProducer.ts';
+import { CheckpointedProducer } from '../kafka/checkpointedProducer.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ChatIngester, kafkaRecordSink, type IngestTargets } from './chatIngest.ts';
 
@@ -31,18 +32,11 @@ export interface KafkaIngest {
   close(): Promise<void>;
 }
 
-/**
- * Creates the raw chat topics when missing, registers their schemas, and returns a
- * {@link ChatIngester} writing through a {@link BufferedProducer}.
- *
- * @throws UnavailableError when Kafka or the registry does not answer at start.
- */
-export async function openKafkaIngest(
-  endpoints: Endpoints,
-  stage: string,
-  topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
-  producerOptions: BufferedProducerOptions = {},
-): Promise<KafkaIngest> {
+/** Compacted topic where exactly-once replays keep how far each source got. */
+export const REPLAY_CHECKPOINT_TOPIC = 'pulse.replay-checkpoints';
+
+// Creates the raw chat topics when missing and registers their schemas.
+async function ingestTargets(endpoints: Endpoints, stage: string, topics: IngestTopicNames) {
   const kafka = createKafka(endpoints.kafkaBrokers, `twitch-pulse-${stage}`);
   const serde = AvroSerde.connect(endpoints.registryUrl);
   const specs: Array<[keyof IngestTopicNames, TopicSpec]> = [
@@ -57,8 +51,53 @@ export async function openKafkaIngest(
     const id = await serde.registerTopic(spec, topics[k]);
     targets[k] = { topic: topics[k], encode: await serde.encoder(id) };
   }
+  return { kafka, targets: targets as IngestTargets };
+}
+
+/**
+ * Creates the raw chat topics when missing, registers their schemas, and returns a
+ * {@link ChatIngester} writing through a {@link BufferedProducer}.
+ *
+ * @throws UnavailableError when Kafka or the registry does not answer at start.
+ */
+export async function openKafkaIngest(
+  endpoints: Endpoints,
+  stage: string,
+  topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
+  producerOptions: BufferedProducerOptions = {},
+): Promise<KafkaIngest> {
+  const { kafka, targets } = await ingestTargets(endpoints, stage, topics);
   const producer = new BufferedProducer(kafka, { log: createLogger(stage), ...producerOptions });
   await producer.connect();
-  const ingester = new ChatIngester(kafkaRecordSink(producer, targets as IngestTargets, stage));
+  const ingester = new ChatIngester(kafkaRecordSink(producer, targets, stage));
   return { ingester, producer, close: () => producer.close() };
+}
+
+/** An ingester writing exactly once per source position, and where the source resumes. */
+export interface CheckpointedIngest {
+  readonly ingester: ChatIngester;
+  readonly producer: CheckpointedProducer;
+  /** Units (lines) of the source already in Kafka: skip these. */
+  readonly resumeAt: number;
+  /** Commits what is open and disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Like {@link openKafkaIngest}, but exactly once across restarts: records go out in Kafka
+ * transactions that also record the source position ({@link CheckpointedProducer}), and
+ * `resumeAt` tells a restarted source where to carry on.
+ */
+export async function openCheckpointedIngest(
+  endpoints: Endpoints,
+  stage: string,
+  sourceId: string,
+  topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
+  checkpointTopic = REPLAY_CHECKPOINT_TOPIC,
+): Promise<CheckpointedIngest> {
+  const { kafka, targets } = await ingestTargets(endpoints, stage, topics);
+  const producer = new CheckpointedProducer(kafka, { sourceId, checkpointTopic, log: createLogger(stage) });
+  const resumeAt = await producer.connect();
+  const ingester = new ChatIngester(kafkaRecordSink(producer, targets, stage));
+  return { ingester, producer, resumeAt, close: () => producer.close() };
 }

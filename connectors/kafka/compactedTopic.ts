@@ -1,0 +1,58 @@
+import type { Kafka } from 'kafkajs';
+import { PulseError } from '../../core/errors.ts';
+
+/** Options of {@link readCompactedTopic}. */
+export interface ReadCompactedOptions {
+  /** Group id of the throwaway reader (it commits nothing that anyone reads back). */
+  readonly groupId: string;
+  /** How long to try before giving up, ms. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The latest committed value of every key of a small compacted topic (checkpoints), read with
+ * isolation read_committed from the beginning to the end it had when the call started. The end
+ * is recognised by position and a short quiet spell after it: transaction markers take offsets
+ * too, so counting records cannot tell where the end is. A key whose latest value is a
+ * tombstone is absent.
+ *
+ * @throws PulseError `CHECKPOINT_READ_FAILED` (retriable) when the end is not reached in time.
+ */
+export async function readCompactedTopic(kafka: Kafka, topic: string, options: ReadCompactedOptions): Promise<Map<string, Buffer>> {
+  const latest = new Map<string, Buffer>();
+  const admin = kafka.admin();
+  await admin.connect();
+  let high: number;
+  try {
+    high = (await admin.fetchTopicOffsets(topic)).reduce((max, p) => Math.max(max, Number(p.high)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+  if (high === 0) return latest;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const reader = kafka.consumer({ groupId: options.groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+  await reader.connect();
+  try {
+    await reader.subscribe({ topic, fromBeginning: true });
+    let lastSeenMs = 0;
+    let reachedEnd = false;
+    await reader.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          if (!m.key) continue;
+          if (m.value) latest.set(m.key.toString(), m.value);
+          else latest.delete(m.key.toString());
+        }
+        lastSeenMs = Date.now();
+        // The last record before `high` may be followed by one commit marker.
+        if (Number(batch.lastOffset()) + 2 >= high) reachedEnd = true;
+      },
+    });
+    const startedMs = Date.now();
+    while (!(reachedEnd && Date.now() - lastSeenMs > 300) && Date.now() - startedMs < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+    if (!reachedEnd) throw new PulseError(`${topic} could not be read to its end in ${timeoutMs} ms`, { code: 'CHECKPOINT_READ_FAILED', retriable: true });
+    return latest;
+  } finally {
+    await reader.disconnect();
+  }
+}
