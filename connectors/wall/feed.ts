@@ -1,0 +1,256 @@
+import type { AdWindow } from '../../topology/adWindows.ts';
+import type { ChatRate } from '../../topology/chatRate.ts';
+import type { Hype } from '../../topology/hype.ts';
+import type { HypeProgress, LiveRecord } from '../../topology/live.ts';
+import type { SubBurst } from '../../topology/subBursts.ts';
+import type { ChatEvent } from '../../schemas/types.ts';
+
+/** An emote as the wall shows it: its id, a name when known (else the id), and its count. */
+export interface WallEmote {
+  readonly id: string;
+  readonly name: string;
+  readonly count: number;
+}
+
+/** One point of a channel's rate sparkline: a window, final or still open (`early`). */
+export interface RateUpdate {
+  readonly type: 'rate';
+  readonly channel: string;
+  readonly roomId: string;
+  readonly windowStartMs: number;
+  readonly sizeMs: number;
+  readonly messages: number;
+  readonly chatters: number;
+  /** Messages per minute: over the whole window when final, over its elapsed part when early. */
+  readonly ratePerMin: number;
+  readonly topEmotes: readonly WallEmote[];
+  readonly early: boolean;
+}
+
+/** A channel's current or latest hype. */
+export interface HypeUpdate {
+  readonly type: 'hype';
+  readonly channel: string;
+  readonly roomId: string;
+  readonly beginMs: number;
+  /** Null while the hype is in progress. */
+  readonly endMs: number | null;
+  readonly ratePerMin: number;
+  readonly peakRatePerMin: number;
+  readonly baselineRatePerMin: number;
+  readonly messages: number;
+  readonly topEmotes: readonly WallEmote[];
+  readonly early: boolean;
+}
+
+/** One line of the sub and gift feed. */
+export interface FeedUpdate {
+  readonly type: 'feed';
+  /** Twitch's `msg-id` (`sub`, `resub`, `subgift`, `submysterygift`, `raid`, …) or `sub_burst`. */
+  readonly kind: string;
+  readonly id: string;
+  readonly channel: string;
+  readonly atMs: number;
+  /** Who: subscriber, gifter or raider, as displayed on Twitch. */
+  readonly who: string;
+  /** Subs in it (a gift bomb's size, a burst's contributions), viewers for a raid. */
+  readonly count: number;
+  /** Recipient of a single gift, top gifters of a burst, or the subscriber's message. */
+  readonly detail: string;
+}
+
+/** A channel's latest ad-window suggestion. */
+export interface AdUpdate {
+  readonly type: 'ad';
+  readonly channel: string;
+  readonly roomId: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly score: number;
+  readonly reason: string;
+}
+
+/** Throughput and clock of the source behind the wall. */
+export interface StatusUpdate {
+  readonly type: 'status';
+  readonly mode: string;
+  /** The source's current time (event time of a simulation, wall clock otherwise), epoch ms. */
+  readonly nowMs: number;
+  readonly messagesPerSec: number;
+  readonly windowsOut: number;
+  readonly hypes: readonly string[];
+}
+
+/** Everything the page receives, one JSON object per server-sent event. */
+export type WallUpdate = RateUpdate | HypeUpdate | FeedUpdate | AdUpdate | StatusUpdate;
+
+const MAX_TEXT = 300;
+const FEED_KINDS = new Set(['sub', 'resub', 'subgift', 'anonsubgift', 'submysterygift', 'anonsubmysterygift', 'giftpaidupgrade', 'primepaidupgrade', 'raid']);
+
+function clip(text: string | null | undefined): string {
+  if (!text) return '';
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/**
+ * Turns records (of the derived topics, of `twitch.chat.events`, or of the in-process
+ * {@link LiveRecord}s) into wall updates, and keeps what a page that connects later needs to
+ * catch up. Strings are passed on as data, never as markup: the page sets them with
+ * `textContent`, and the server sends them JSON-encoded.
+ *
+ * @example
+ * const feed = new WallFeed(() => Date.now());
+ * for (const u of feed.chatRate(rate)) server.publish(u);
+ */
+export class WallFeed {
+  private readonly names = new Map<string, string>();
+  /** Sparkline points by `roomId/sizeMs`, then window start. */
+  private readonly rates = new Map<string, Map<number, RateUpdate>>();
+  private readonly hypes = new Map<string, HypeUpdate>();
+  private readonly ads = new Map<string, AdUpdate>();
+  private readonly feedItems: FeedUpdate[] = [];
+  private readonly bombOrigins = new Set<string>();
+  private status: StatusUpdate | null = null;
+
+  /**
+   * @param now the source's current time, epoch ms (for the rate of an open window)
+   * @param options how many sparkline points per channel and feed lines are kept for catch-up
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly options: { readonly points?: number; readonly feedLines?: number } = {},
+  ) {}
+
+  /** Remembers an emote's name (its text in a message), so panels show `Kappa` rather than `25`. */
+  nameEmote(id: string, name: string): void {
+    if (this.names.has(id)) return;
+    if (this.names.size >= 10_000) this.names.clear();
+    this.names.set(id, clip(name));
+  }
+
+  /** The update for any in-process record. */
+  live(record: LiveRecord): WallUpdate[] {
+    switch (record.kind) {
+      case 'chat_rate': return this.chatRate(record.value);
+      case 'hype': return this.hype(record.value);
+      case 'hype_progress': return this.hypeProgress(record.value);
+      case 'sub_burst': return this.subBurst(record.value);
+      case 'ad_window': return this.adWindow(record.value);
+      case 'chat_event': return this.chatEvent(record.value);
+    }
+  }
+
+  /** A `pulse.chat-rates` record, final or early. */
+  chatRate(r: ChatRate): WallUpdate[] {
+    const elapsedMs = r.early ? Math.min(r.sizeMs, Math.max(1_000, this.now() - r.windowStartMs)) : r.sizeMs;
+    const update: RateUpdate = {
+      type: 'rate', channel: r.channel, roomId: r.roomId, windowStartMs: r.windowStartMs, sizeMs: r.sizeMs,
+      messages: r.messages, chatters: r.chatters, ratePerMin: round1((r.messages * 60_000) / elapsedMs),
+      topEmotes: this.emotes(r.topEmotes), early: r.early,
+    };
+    const key = `${r.roomId}/${r.sizeMs}`;
+    let series = this.rates.get(key);
+    if (!series) this.rates.set(key, (series = new Map()));
+    // An early update never replaces the final result of its window (it may arrive after it).
+    if (update.early && series.get(r.windowStartMs)?.early === false) return [];
+    series.set(r.windowStartMs, update);
+    const max = this.options.points ?? 30;
+    if (series.size > max) {
+      const starts = [...series.keys()].sort((a, b) => a - b);
+      for (const start of starts.slice(0, starts.length - max)) series.delete(start);
+    }
+    return [update];
+  }
+
+  /** A `pulse.hype` record: a hype that has ended. */
+  hype(h: Hype): WallUpdate[] {
+    return [this.keepHype({
+      type: 'hype', channel: h.channel, roomId: h.roomId, beginMs: h.beginMs, endMs: h.endMs, ratePerMin: round1(h.peakRatePerMin),
+      peakRatePerMin: round1(h.peakRatePerMin), baselineRatePerMin: round1(h.baselineRatePerMin), messages: h.messages,
+      topEmotes: this.emotes(h.topEmotes), early: false,
+    })];
+  }
+
+  /** A hype in progress (in-process only). */
+  hypeProgress(p: HypeProgress): WallUpdate[] {
+    const ended = this.hypes.get(p.roomId);
+    if (ended && ended.endMs !== null && ended.beginMs === p.beginMs) return [];
+    return [this.keepHype({
+      type: 'hype', channel: p.channel, roomId: p.roomId, beginMs: p.beginMs, endMs: null, ratePerMin: round1(p.ratePerMin),
+      peakRatePerMin: round1(p.peakRatePerMin), baselineRatePerMin: round1(p.baselineRatePerMin), messages: p.messages,
+      topEmotes: this.emotes(p.topEmotes), early: p.early,
+    })];
+  }
+
+  /** A `pulse.sub-bursts` record. */
+  subBurst(b: SubBurst): WallUpdate[] {
+    const gifters = b.topGifters.map((g) => `${g.login} ×${g.gifts}`).join(', ');
+    return [this.keepFeed({
+      type: 'feed', kind: 'sub_burst', id: `burst/${b.roomId}/${b.beginMs}`, channel: b.channel, atMs: b.endMs,
+      who: `${b.distinctContributors} people`, count: b.contributions, detail: clip(gifters ? `top gifters: ${gifters}` : `${b.giftedSubs} gifted`),
+    })];
+  }
+
+  /** A `pulse.ad-windows` record. */
+  adWindow(a: AdWindow): WallUpdate[] {
+    const update: AdUpdate = { type: 'ad', channel: a.channel, roomId: a.roomId, startMs: a.startMs, endMs: a.endMs, score: a.score, reason: clip(a.reason) };
+    this.ads.set(a.roomId, update);
+    return [update];
+  }
+
+  /**
+   * A `twitch.chat.events` record: subs, resubs, single gifts, gift bombs and raids make feed
+   * lines; the individual gifts of a gift bomb are folded into the bomb's line; other kinds
+   * (announcements, rituals, …) are not shown.
+   */
+  chatEvent(e: ChatEvent): WallUpdate[] {
+    if (!FEED_KINDS.has(e.kind)) return [];
+    const mass = e.kind === 'submysterygift' || e.kind === 'anonsubmysterygift';
+    if (mass && e.originId) {
+      if (this.bombOrigins.size >= 1_000) this.bombOrigins.clear();
+      this.bombOrigins.add(`${e.roomId}/${e.originId}`);
+    }
+    if ((e.kind === 'subgift' || e.kind === 'anonsubgift') && e.originId && this.bombOrigins.has(`${e.roomId}/${e.originId}`)) return [];
+    const who = e.kind === 'raid' ? (e.raiderLogin ?? e.displayName) : e.kind.startsWith('anon') ? 'an anonymous gifter' : e.displayName || e.login;
+    const count = mass ? (e.massGiftCount ?? 1) : e.kind === 'raid' ? (e.viewerCount ?? 0) : 1;
+    const detail = e.kind === 'subgift' || e.kind === 'anonsubgift'
+      ? `to ${e.recipientDisplayName ?? e.recipientLogin ?? '?'}`
+      : e.kind === 'resub' ? `${e.cumulativeMonths ?? '?'} months${e.text ? `: ${e.text}` : ''}` : (e.text ?? '');
+    return [this.keepFeed({ type: 'feed', kind: e.kind, id: e.id, channel: e.channel, atMs: e.eventTimeMs, who: clip(who), count, detail: clip(detail) })];
+  }
+
+  /** Sets the status shown in the header; kept for catch-up. */
+  setStatus(status: Omit<StatusUpdate, 'type'>): StatusUpdate {
+    this.status = { type: 'status', ...status, hypes: status.hypes.map(clip) };
+    return this.status;
+  }
+
+  /**
+   * What a page that connects now needs, as updates it applies in order like live ones:
+   * status, the retained sparkline points, hypes, ad windows and the feed, oldest first.
+   */
+  snapshot(): WallUpdate[] {
+    const rates = [...this.rates.values()].flatMap((series) => [...series.values()]).sort((a, b) => a.windowStartMs - b.windowStartMs);
+    return [...(this.status ? [this.status] : []), ...rates, ...this.hypes.values(), ...this.ads.values(), ...this.feedItems];
+  }
+
+  private emotes(list: ReadonlyArray<{ id: string; count: number }>): WallEmote[] {
+    return list.map((e) => ({ id: clip(e.id), name: this.names.get(e.id) ?? clip(e.id), count: e.count }));
+  }
+
+  private keepHype(update: HypeUpdate): HypeUpdate {
+    this.hypes.set(update.roomId, update);
+    return update;
+  }
+
+  private keepFeed(update: FeedUpdate): FeedUpdate {
+    this.feedItems.push(update);
+    const max = this.options.feedLines ?? 50;
+    if (this.feedItems.length > max) this.feedItems.splice(0, this.feedItems.length - max);
+    return update;
+  }
+}
