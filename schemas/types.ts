@@ -108,6 +108,20 @@ export interface DeadLetter {
   occurredAtMs: number;
 }
 
+/** `late-record.avsc`: a record that arrived after its window closed (stream time past window end + grace). */
+export interface LateRecord {
+  operator: string;
+  channel: string;
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: string;
+  eventTimeMs: number;
+  streamTimeMs: number;
+  windowStartMs: number;
+  windowEndMs: number;
+  graceMs: number;
+}
+
 /** `stream-snapshot.avsc`: one live stream as one Helix sweep saw it. */
 export interface StreamSnapshot {
   sweepId: string;

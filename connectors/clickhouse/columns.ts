@@ -23,6 +23,14 @@ export function uint32(table: string, field: string, value: number | null): numb
   return value;
 }
 
+/** An `Int32` column's value. @throws RowRejectedError when fractional or out of range. */
+export function int32(table: string, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0x7fff_ffff) {
+    throw new RowRejectedError(table, `${field} ${value} does not fit Int32`, { field });
+  }
+  return value;
+}
+
 /** A `UInt64` column's value. @throws RowRejectedError when negative or not a safe integer. */
 export function uint64(table: string, field: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RowRejectedError(table, `${field} ${value} does not fit UInt64`, { field });

@@ -43,7 +43,9 @@ export async function openClickHouseSink(options: ClickHouseSinkOptions): Promis
   await sink.connect();
 
   const deadLetterTopic = `${prefix}${TOPICS.deadLetter.name}`;
-  await createTopics(options.kafka, [...wanted.map((id) => ({ ...TOPICS[id], name: `${prefix}${TOPICS[id].name}` })), { ...TOPICS.deadLetter, name: deadLetterTopic }]);
+  // The dead-letter topic may also be an input (its records have a table): create it once.
+  const specs = [...wanted.map((id) => ({ ...TOPICS[id], name: `${prefix}${TOPICS[id].name}` })), { ...TOPICS.deadLetter, name: deadLetterTopic }];
+  await createTopics(options.kafka, [...new Map(specs.map((s) => [s.name, s])).values()]);
   const encode = await options.serde.encoder(await options.serde.registerTopic(TOPICS.deadLetter, deadLetterTopic));
 
   return new SinkConsumer<TableRow<SourceRecord>>({

@@ -5,11 +5,13 @@ import { Session } from 'chdb';
 import { migrate } from '../../clickhouse/migrations.ts';
 import { chdbSql } from '../../test/support/chdbSql.ts';
 import { insightDataSet } from '../../test/support/insightData.ts';
+import { pipelineHealthData } from '../../test/support/pipelineHealthData.ts';
 import { parseChatLine } from '../twitch/chatRecord.ts';
 import { TABLE_MAPPINGS } from './tables.ts';
 
 const RECORDS_BY_TOPIC = (() => {
   const data = insightDataSet();
+  const health = pipelineHealthData(data.planted.allHypeHour.beginMs);
   // Tagged lines only: the fixture also holds untagged ones that the parser rightly refuses.
   const recorded = readFileSync(new URL('../../test/fixtures/irc/moderation.log', import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('@'));
   const moderation = recorded.map((line) => parseChatLine(line, 0)).flatMap((r) => (r.kind === 'moderation' ? [r.value] : []));
@@ -17,6 +19,7 @@ const RECORDS_BY_TOPIC = (() => {
     chatMessages: data.messages, chatEvents: data.events, moderation: [...data.moderation, ...moderation], chatRates: data.chatRates,
     subActivity: data.subActivity, subBursts: data.subBursts, hype: data.hype, adWindows: data.adWindows,
     streamSnapshots: data.streamSnapshots, categoryChanges: data.categoryChanges,
+    deadLetter: health.deadLetters, lateRecords: health.lateRecords,
   } as Record<string, unknown[]>;
 })();
 
@@ -51,5 +54,21 @@ describe('TABLE_MAPPINGS against the migrated tables (current ClickHouse, chdb)'
     assert.deepEqual([row.badge_names, row.badge_versions], [['subscriber', 'bits'], ['12', '1000']]);
     assert.deepEqual([row.emote_ids, row.emote_counts, row.bits, row.subscriber_months], [['25'], [2], 100, 14]);
     assert.deepEqual([row.is_subscriber, row.is_mod, row.returning_chatter, row.reply_parent_msg_id], [1, 0, 1, '']);
+  });
+
+  it('keeps a dead letter\'s raw bytes (not UTF-8) as base64 and marks a missing Kafka source with \'\' and -1', () => {
+    const row = TABLE_MAPPINGS.find((m) => m.table === 'dead_letters')!.toRow({
+      stage: 'ingest', errorCode: 'IRC_MALFORMED', reason: 'no tmi-sent-ts', sourceTopic: null, sourcePartition: null, sourceOffset: null,
+      channel: null, raw: Buffer.from([0xff, 0x00, 0x41]), occurredAtMs: 1_700_000_000_123,
+    } as never);
+    assert.deepEqual([row.raw_base64, row.raw_bytes, row.source_topic, row.source_partition, row.channel, row.occurred_at], ['/wBB', 3, '', -1, '', 1_700_000_000]);
+  });
+
+  it('files a late record under the stream time it arrived at', () => {
+    const row = TABLE_MAPPINGS.find((m) => m.table === 'late_records')!.toRow({
+      operator: 'chat_rate_10s', channel: 'xqc', sourceTopic: 'twitch.chat.messages', sourcePartition: 2, sourceOffset: '77',
+      eventTimeMs: 1_000_000, streamTimeMs: 1_700_000_005_000, windowStartMs: 1_000_000 - 1_000_000 % 10_000, windowEndMs: 1_010_000, graceMs: 5000,
+    } as never);
+    assert.deepEqual([row.stream_time, row.event_time_ms, row.source_partition, row.source_offset], [1_700_000_005, 1_000_000, 2, '77']);
   });
 });

@@ -1,11 +1,11 @@
 import type { TopicId } from '../../schemas/catalogue.ts';
-import type { CategoryChange, ChatEvent, ChatMessage, Moderation, StreamSnapshot } from '../../schemas/types.ts';
+import type { CategoryChange, ChatEvent, ChatMessage, DeadLetter, LateRecord, Moderation, StreamSnapshot } from '../../schemas/types.ts';
 import type { AdWindow } from '../../topology/adWindows.ts';
 import type { ChatRate } from '../../topology/chatRate.ts';
 import type { Hype } from '../../topology/hype.ts';
 import type { SubActivity } from '../../topology/subActivity.ts';
 import type { SubBurst } from '../../topology/subBursts.ts';
-import { dateTimeSeconds, finite, flag, uint32, uint64 } from './columns.ts';
+import { dateTimeSeconds, finite, flag, int32, uint32, uint64 } from './columns.ts';
 
 /** One row for a `JSONEachRow` insert. */
 export type Row = Record<string, string | number | string[] | number[]>;
@@ -115,5 +115,19 @@ export const TABLE_MAPPINGS: readonly TableMapping[] = [
     from_category_viewers: uint64(t, 'fromCategoryViewers', c.fromCategoryViewers), from_category_streams: uint32(t, 'fromCategoryStreams', c.fromCategoryStreams),
     to_category_viewers: uint64(t, 'toCategoryViewers', c.toCategoryViewers), to_category_streams: uint32(t, 'toCategoryStreams', c.toCategoryStreams),
     risk_score: finite(t, 'riskScore', c.riskScore), reasons: c.reasons,
+  })),
+  // A dead letter this sink cannot write becomes a new dead letter stamped now, which it can: no loop.
+  mapping<DeadLetter>('deadLetter', 'dead_letters', (d, t) => ({
+    occurred_at: dateTimeSeconds(t, 'occurredAtMs', d.occurredAtMs), occurred_at_ms: d.occurredAtMs,
+    stage: d.stage, error_code: d.errorCode, reason: d.reason,
+    source_topic: d.sourceTopic ?? '', source_partition: d.sourcePartition === null ? -1 : int32(t, 'sourcePartition', d.sourcePartition),
+    source_offset: d.sourceOffset ?? '', channel: d.channel ?? '',
+    raw_base64: Buffer.from(d.raw).toString('base64'), raw_bytes: uint32(t, 'raw.length', d.raw.length),
+  })),
+  mapping<LateRecord>('lateRecords', 'late_records', (l, t) => ({
+    channel: l.channel, operator: l.operator,
+    stream_time: dateTimeSeconds(t, 'streamTimeMs', l.streamTimeMs), stream_time_ms: l.streamTimeMs,
+    event_time_ms: l.eventTimeMs, window_start_ms: l.windowStartMs, window_end_ms: l.windowEndMs, grace_ms: l.graceMs,
+    source_topic: l.sourceTopic, source_partition: int32(t, 'sourcePartition', l.sourcePartition), source_offset: l.sourceOffset,
   })),
 ];
