@@ -220,3 +220,14 @@ export class HelixAuthError extends PulseError {
     super(`Twitch refused the app credentials: ${detail}`, { code: 'HELIX_AUTH_FAILED', context: { service: 'helix' } });
   }
 }
+
+/**
+ * A Grafana query or dashboard definition is wrong: a macro the ClickHouse plugin does not have
+ * (or that ClickHouse 18.16 cannot run), an unknown template variable, a dashboard that breaks
+ * Grafana's dashboard model. `field` names the panel or key.
+ */
+export class GrafanaDefinitionError extends PulseError {
+  constructor(field: string, detail: string) {
+    super(`${field}: ${detail}`, { code: 'GRAFANA_DEFINITION_INVALID', context: { field } });
+  }
+}

@@ -1,6 +1,8 @@
 // Needs: the docker CLI with the compose plugin (stack/compose/install.sh); no Docker engine.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../core/config.ts';
 
@@ -18,5 +20,33 @@ describe('docker-compose.yml', () => {
     }
     assert.match(config.services.kafka!.image!, /^apache\/kafka:3\./);
     assert.equal(config.services['topics-init']!.environment!.SCHEMA_REGISTRY_URL, 'http://registry:8080/apis/ccompat/v7');
+  });
+
+  it('provisions Grafana: the ClickHouse plugin, the provisioning and dashboard folders, the data source and webhook settings', () => {
+    const result = compose('config', '--format', 'json');
+    assert.equal(result.status, 0, result.stderr);
+    const grafana = (JSON.parse(result.stdout) as { services: Record<string, { image?: string; environment?: Record<string, string>; volumes?: Array<{ source: string; target: string; read_only?: boolean }> }> }).services.grafana!;
+    assert.match(grafana.image!, /^grafana\/grafana:11\./);
+    const env = grafana.environment!;
+    assert.equal(env.GF_INSTALL_PLUGINS, 'grafana-clickhouse-datasource');
+    assert.deepEqual([env.CLICKHOUSE_HOST, env.CLICKHOUSE_DATABASE, env.CLICKHOUSE_USER], ['clickhouse', 'twitch_pulse', 'default']);
+    assert.match(env.ALERT_WEBHOOK_URL!, /^https?:\/\//);
+    const mounts = Object.fromEntries(grafana.volumes!.map((v) => [v.target, v]));
+    assert.equal(mounts['/etc/grafana/provisioning']?.source, join(REPO_ROOT, 'grafana', 'provisioning'));
+    assert.equal(mounts['/var/lib/grafana/dashboards']?.source, join(REPO_ROOT, 'grafana', 'dashboards'));
+    assert.ok(mounts['/etc/grafana/provisioning']?.read_only && mounts['/var/lib/grafana/dashboards']?.read_only);
+    // Every variable the provisioning files expand is set for the container.
+    for (const file of ['datasources/clickhouse.yaml', 'alerting/hype.yaml']) {
+      const text = readFileSync(join(REPO_ROOT, 'grafana', 'provisioning', file), 'utf8').split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+      for (const [, name] of text.matchAll(/\$([A-Z][A-Z0-9_]+)/g)) assert.ok(name! in env, `${file} uses $${name}, which docker-compose.yml does not set`);
+    }
+    const provider = readFileSync(join(REPO_ROOT, 'grafana', 'provisioning', 'dashboards', 'twitch-pulse.yaml'), 'utf8');
+    assert.match(provider, /path: \/var\/lib\/grafana\/dashboards/);
+  });
+
+  it('sets the webhook URL from ALERT_WEBHOOK_URL when given', () => {
+    const result = spawnSync('docker', ['compose', 'config', '--format', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ALERT_WEBHOOK_URL: 'https://hooks.example.test/hype' } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { services: { grafana: { environment: Record<string, string> } } }).services.grafana.environment.ALERT_WEBHOOK_URL, 'https://hooks.example.test/hype');
   });
 });
