@@ -9,9 +9,12 @@ import { GENERIC_FORMATTER, TAIL_FORMATTERS } from './tail/formatters.ts';
 import { TAIL_FLAGS, TAIL_USAGE, tailSettings } from './tail/options.ts';
 import { jsonLine, passes, textLine, type TailOutcome } from './tail/render.ts';
 
-/** Writes a line to stdout, waiting while the pipe is full. */
-async function writeLine(line: string): Promise<void> {
-  if (!process.stdout.write(line + '\n')) await new Promise((resolve) => process.stdout.once('drain', resolve));
+/**
+ * Writes a line to stdout, waiting while the pipe is full; resolves at once when `stopped` is
+ * (or becomes) true, e.g. the reader of the pipe went away (`tail … | head`).
+ */
+async function writeLine(line: string, stopped: Promise<void>): Promise<void> {
+  if (!process.stdout.write(line + '\n')) await Promise.race([new Promise((resolve) => process.stdout.once('drain', resolve)), stopped]);
 }
 
 /**
@@ -32,11 +35,16 @@ export async function tailCommand(argv: readonly string[]): Promise<number> {
   const serde = AvroSerde.connect(endpoints.registryUrl);
   const stats = { received: 0, printed: 0, filtered: 0, undecodable: 0 };
   let lastRecordMs = Date.now();
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let stopping = false;
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
+  const finish = () => {
+    stopping = true;
+    resolveFinished();
+  };
 
   const onRecord = async (record: TailRecord): Promise<void> => {
-    if (settings.max !== undefined && stats.printed >= settings.max) return;
+    if (stopping) return;
     stats.received++;
     lastRecordMs = Date.now();
     let outcome: TailOutcome;
@@ -51,7 +59,7 @@ export async function tailCommand(argv: readonly string[]): Promise<number> {
       stats.filtered++;
       return;
     }
-    await writeLine(settings.json ? jsonLine(outcome) : textLine(formatter, outcome));
+    await writeLine(settings.json ? jsonLine(outcome) : textLine(formatter, outcome), finished);
     stats.printed++;
     if (settings.max !== undefined && stats.printed >= settings.max) finish();
   };

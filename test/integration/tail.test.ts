@@ -211,6 +211,19 @@ describe('twitch-pulse tail', () => {
     }
   });
 
+  it('stops cleanly on Ctrl-C (SIGINT) while following', async () => {
+    const run = tail(['hype', '--topic-prefix', prefix]);
+    const deadline = Date.now() + 60_000;
+    while (!run.stderr().includes('"msg":"tailing"')) {
+      assert.ok(Date.now() < deadline && run.child.exitCode === null, `tail did not start:\n${run.stderr()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    run.child.kill('SIGINT');
+    assert.equal(await run.done, 0, run.stderr());
+    assert.match(run.stderr(), /"msg":"tail stopped".*"printed":0/);
+    assert.equal(run.stdout(), '', 'following from the end printed nothing older');
+  });
+
   it('fails with a clear message for a topic that does not exist, and refuses --kind where the topic has none', async () => {
     const missing = tail(['chatMessages', '--topic-prefix', `${prefix}nope.`, '--max', '1']);
     assert.equal(await missing.done, 1);
