@@ -10,13 +10,19 @@ import { helixCommand } from './helixCommand.ts';
 import { demoCommand, simulateCommand } from './simulateCommands.ts';
 import { sinkCommand } from './sinkCommand.ts';
 import { stackCommand } from './stackCommand.ts';
+import { startCommand, wallCommand } from './wallCommand.ts';
 import { tailCommand } from './tailCommand.ts';
 
 const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
 
 usage: twitch-pulse <command> [options]
 
-  demo                     the embedded default: the topology on simulated chat, no servers
+  start [--speed N] [--channels a,b] [--port 8787]
+                           the embedded default (npm start): the topology in-process on a real-time
+                           simulation (or live channels), the live wall and a status line; no servers
+  wall [--port 8787] [--host 127.0.0.1] [--lookback 5m] [--demo]
+                           the live wall on the derived topics in Kafka (--demo: in-process, like start)
+  demo                     the topology on 30 simulated minutes at full speed, summary printed
   stack up|down|status     local Kafka, schema registry, ClickHouse and MinIO on 127.0.0.1
   schemas register         register every topic's Avro schema (BACKWARD compatibility)
   topics create|list       create the catalogue's topics (idempotent), or list them
@@ -63,7 +69,8 @@ const COMMANDS: Record<string, Command> = {
   tail: tailCommand,
   simulate: simulateCommand,
   demo: demoCommand,
-  start: demoCommand,
+  start: startCommand,
+  wall: wallCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code (2 for usage errors, 1 for failures). */

@@ -37,7 +37,7 @@ export async function simulateCommand(argv: readonly string[]): Promise<number> 
 }
 
 /**
- * `twitch-pulse demo`: the embedded default. The topology runs in-process, no servers, on a
+ * `twitch-pulse demo`: the batch counterpart of `start`. The topology runs in-process, no servers, on a
  * built-in simulation of several channels (baseline chatter, bursts, gift bombs, raids), and
  * prints what it finds: hypes, sub bursts, ad windows and a summary.
  */

@@ -1,0 +1,163 @@
+import { endpointsFromEnv } from '../core/config.ts';
+import { ConfigError, UsageError } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
+import { createKafka } from '../connectors/kafka/client.ts';
+import { Pacer } from '../connectors/simulator/pacer.ts';
+import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
+import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
+import { WallFeed, type StatusUpdate } from '../connectors/wall/feed.ts';
+import { KafkaWallSource } from '../connectors/wall/kafkaSource.ts';
+import { feedPaced, serveInProcessWall } from '../connectors/wall/run.ts';
+import { WallServer } from '../connectors/wall/server.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import { parseDurationMs } from '../topology/windows.ts';
+import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
+
+const DEFAULT_PORT = '8787';
+// The simulation starts this far in the past: it arrives as history at once (sparklines full,
+// hype baselines warm), then goes on in real time.
+const HISTORY_MS = 5 * 60_000;
+
+function listenOptions(args: ParsedArgs): { host: string; port: number } {
+  const port = Number(stringOption(args, 'port', DEFAULT_PORT));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('port', `must be in 0..65535, got ${stringOption(args, 'port')}`);
+  return { host: stringOption(args, 'host', '127.0.0.1')!, port };
+}
+
+function positiveNumber(args: ParsedArgs, name: string, fallback: string): number {
+  const value = Number(stringOption(args, name, fallback));
+  if (!(value > 0 && Number.isFinite(value))) throw new ConfigError(name, `must be a number > 0, got ${stringOption(args, name)}`);
+  return value;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+/** The status line: messages per second in, windows out, hypes in progress. */
+export function statusLine(s: Pick<StatusUpdate, 'messagesPerSec' | 'windowsOut' | 'hypes'>, extra = ''): string {
+  const hype = s.hypes.length ? s.hypes.join(', ') : 'none';
+  return `${s.messagesPerSec.toFixed(1).padStart(7)} msgs/s in  ${s.windowsOut.toLocaleString('en-US').padStart(7)} windows out  hype: ${hype}${extra}`;
+}
+
+/** Redraws the status in place on a terminal, else writes a line every `logEveryMs`. */
+function statusPrinter(logEveryMs: number): { print(line: string): void; end(): void } {
+  const tty = Boolean(process.stdout.isTTY);
+  let last = -Infinity;
+  return {
+    print(line) {
+      if (tty) process.stdout.write(`\r${line.slice(0, (process.stdout.columns || 200) - 1)}\x1b[K`);
+      else if (Date.now() - last >= logEveryMs) {
+        last = Date.now();
+        process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+      }
+    },
+    end() {
+      if (tty) process.stdout.write('\n');
+    },
+  };
+}
+
+/**
+ * `twitch-pulse start [--speed N] [--seed S] [--channels a,b] [--port 8787] [--host 127.0.0.1]`:
+ * the embedded default. The whole topology in-process, no servers, on the built-in simulation
+ * of five channels paced in real time (or `--speed` times faster), or on live channels through
+ * tmi.js; serves the live wall, prints its URL and a status line until Ctrl-C.
+ */
+export async function startCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const listen = listenOptions(args);
+  const names = stringOption(args, 'channels');
+  const channels = names ? normaliseChannels(names.split(',')) : [];
+  if (names !== undefined && channels.length === 0) throw new UsageError('--channels needs at least one channel login');
+  const logEveryMs = positiveNumber(args, 'status-every', '3') * 1000;
+
+  let stopFeed: () => void;
+  let running: Awaited<ReturnType<typeof serveInProcessWall>>;
+  let joined = 0;
+  if (channels.length === 0) {
+    const speed = positiveNumber(args, 'speed', '1');
+    const seed = Number(stringOption(args, 'seed', '1'));
+    const count = positiveNumber(args, 'sim-channels', '5');
+    const now = Date.now();
+    const lines = simulateChat({
+      channels: simulatedChannels(Math.round(count)), startMs: now - HISTORY_MS, durationMs: 365 * 86_400_000, seed,
+      burstChancePerSecond: 1 / 240, giftBombChancePerSecond: 1 / 300, raidChancePerSecond: 1 / 1200,
+    });
+    const pacer = new Pacer(lines[Symbol.iterator](), { speed, startEventMs: now, startWallMs: now });
+    running = await serveInProcessWall({ ...listen, mode: `simulation of ${Math.round(count)} channels${speed === 1 ? ', real time' : `, ${speed}× real time`}`, eventClock: () => pacer.eventTimeAt(Date.now()) });
+    stopFeed = feedPaced(running.wall, pacer);
+    running.wall.tick();
+  } else {
+    running = await serveInProcessWall({ ...listen, mode: `live: ${channels.map((c) => `#${c}`).join(' ')}` });
+    const log = createLogger('start');
+    const ircUrl = process.env.TWITCH_IRC_URL ? new URL(process.env.TWITCH_IRC_URL) : undefined;
+    const wall = running.wall;
+    const subscription = chatSource({
+      channels,
+      token: process.env.TWITCH_OAUTH_TOKEN || undefined,
+      username: process.env.TWITCH_USERNAME || undefined,
+      server: ircUrl?.hostname,
+      port: ircUrl ? Number(ircUrl.port || (ircUrl.protocol === 'wss:' ? 443 : 80)) : undefined,
+      secure: ircUrl ? ircUrl.protocol === 'wss:' : undefined,
+    }, (n) => {
+      if (n.kind === 'joined') joined++;
+      if (n.kind === 'join_failed') log.warn('channel not joined', { channel: n.channel, reason: n.reason });
+    }).subscribe((raw) => wall.line(raw.line, raw.receivedAtMs));
+    const flusher = setInterval(() => wall.flush(), 200);
+    stopFeed = () => {
+      clearInterval(flusher);
+      subscription.unsubscribe();
+    };
+  }
+
+  console.log(`live wall: ${running.url}`);
+  console.log(channels.length ? `reading live chat of ${channels.join(', ')}; Ctrl-C to stop` : 'simulated chat in real time (--speed N for faster, --channels a,b for live Twitch); Ctrl-C to stop');
+  const printer = statusPrinter(logEveryMs);
+  const show = () => printer.print(statusLine(running.wall.status ?? { messagesPerSec: 0, windowsOut: 0, hypes: [] }, channels.length ? `  joined ${joined}/${channels.length}` : ''));
+  show();
+  const printing = setInterval(show, 1_000);
+  await untilSignal();
+  clearInterval(printing);
+  stopFeed();
+  await running.close();
+  printer.end();
+  console.log(`stopped: ${running.wall.messages.toLocaleString('en-US')} messages, ${running.wall.topology.windowsOut.toLocaleString('en-US')} windows`);
+  return 0;
+}
+
+/**
+ * `twitch-pulse wall [--port 8787] [--host 127.0.0.1] [--lookback 5m] [--topic-prefix P] [--demo …]`:
+ * the live wall on the derived topics in Kafka (committed records, no offsets committed), or
+ * with `--demo` on the in-process topology like `start`.
+ */
+export async function wallCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, ['demo']);
+  if (args.options.has('demo')) return startCommand(argv.filter((a) => a !== '--demo'));
+  const listen = listenOptions(args);
+  const lookbackMs = parseDurationMs(stringOption(args, 'lookback', '5m')!, 'lookback');
+  const endpoints = endpointsFromEnv();
+  const feed = new WallFeed(Date.now);
+  const server = new WallServer({ ...listen, snapshot: () => feed.snapshot() });
+  const source = new KafkaWallSource({
+    kafka: createKafka(endpoints.kafkaBrokers, 'twitch-pulse-wall'), serde: AvroSerde.connect(endpoints.registryUrl),
+    feed, publish: (u) => server.publish(u), topicPrefix: stringOption(args, 'topic-prefix', ''), lookbackMs,
+  });
+  await source.start();
+  const url = await server.listen();
+  console.log(`live wall: ${url}  (Kafka ${endpoints.kafkaBrokers.join(',')}: ${source.topics.join(', ')})`);
+  const printer = statusPrinter(positiveNumber(args, 'status-every', '10') * 1000);
+  const tick = setInterval(() => {
+    const status = feed.setStatus({ mode: 'kafka', nowMs: Date.now(), messagesPerSec: source.messagesPerSec(), windowsOut: source.stats.windowsOut, hypes: [] });
+    server.publish([status]);
+    printer.print(statusLine(status, `  records ${source.stats.records.toLocaleString('en-US')}${source.stats.skipped ? `, skipped ${source.stats.skipped}` : ''}`));
+  }, 1_000);
+  await untilSignal();
+  clearInterval(tick);
+  printer.end();
+  await Promise.all([source.stop(), server.close()]);
+  return 0;
+}
