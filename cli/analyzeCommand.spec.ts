@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../core/config.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
@@ -14,6 +17,8 @@ describe('twitch-pulse analyze (the CLI, no servers)', () => {
     const summary = out.pop()!;
     assert.equal(summary.kind, 'summary');
     assert.equal(summary.lines, lines.length + 2);
+    // Progress goes to stderr, as plain lines when it is not a terminal; stdin has no total.
+    assert.match(run.stderr, new RegExp(`^analyze {2}${summary.lines.toLocaleString('en-US')} lines {2}[\\d,]+ lines/s {2}.+ elapsed$`, 'm'));
     assert.equal(summary.malformed, 2);
     const rates = out.filter((r) => r.kind === 'chat_rate');
     for (const r of rates) {
@@ -28,6 +33,16 @@ describe('twitch-pulse analyze (the CLI, no servers)', () => {
     assert.equal(new Set(rates.map((r) => `${r.channel}@${r.windowStart}`)).size, rates.length, 'one result per channel and window');
     const eventCount = Object.values(summary.events as Record<string, number>).reduce((a, b) => a + b, 0);
     assert.equal(summary.messages + eventCount + summary.malformed, summary.lines);
+  });
+
+  it('shows the share of a file read, with an ETA, in its progress lines', () => {
+    const lines = [...simulateChat({ channels: simulatedChannels(2), startMs: 1_700_000_000_000, durationMs: 60_000, seed: 3 })];
+    const file = join(mkdtempSync(join(tmpdir(), 'analyze-')), 'chat.log');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const run = spawnSync(process.execPath, ['bin/twitch-pulse.mjs', 'analyze', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    rmSync(file);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`^analyze {2}\\[#{24}\\] 100% {2}ETA 0\\.0 s {2}${lines.length.toLocaleString('en-US')} lines {2}`, 'm'));
   });
 
   it('refuses a bad window with a clear error and exit code 1', () => {

@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { UsageError } from '../core/errors.ts';
+import { Progress } from '../core/progress.ts';
 import { replay } from '../connectors/replay/replay.ts';
 import { ChatIngester } from '../connectors/twitch/chatIngest.ts';
 import { Analysis } from '../topology/analyze.ts';
@@ -8,7 +9,8 @@ import { parseArgs, stringOption } from './args.ts';
 
 /**
  * `twitch-pulse analyze FILE|- [--window 60s] [--grace 5s]`: the topology's operators in-process
- * on a file of raw Twitch IRC lines, JSON lines on stdout (format in the README).
+ * on a file of raw Twitch IRC lines, JSON lines on stdout (format in the README). Progress on
+ * stderr: lines and their rate, and for a file the share read with an ETA.
  */
 export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -17,6 +19,14 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
   const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
   const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const totalBytes = file === '-' ? undefined : statSync(file).size;
+  let bytesRead = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+  }
 
   let pending: string[] = [];
   const flushOut = async () => {
@@ -27,8 +37,17 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   };
   const analysis = new Analysis((record) => pending.push(JSON.stringify(record) + '\n'), { windowMs, graceMs });
   const ingester = new ChatIngester(analysis);
-  await replay(input as AsyncIterable<Buffer>, { line: (raw, at) => ingester.line(raw, at), backpressure: flushOut });
+  const progress = new Progress('analyze', { unit: 'lines' });
+  const state = () => ({ done: ingester.stats.lines, fraction: totalBytes ? bytesRead / totalBytes : undefined });
+  await replay(counted(), {
+    line: (raw, at) => ingester.line(raw, at),
+    backpressure: async () => {
+      progress.update(state());
+      await flushOut();
+    },
+  });
   analysis.finish();
   await flushOut();
+  progress.finish(state());
   return 0;
 }
