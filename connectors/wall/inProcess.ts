@@ -15,6 +15,7 @@ export interface InProcessWallOptions {
 }
 
 const RATE_SPAN_MS = 5_000;
+const MIN_RATE_SPAN_MS = 1_000;
 
 /**
  * The wall's in-process source: raw chat lines through the parser into the {@link LiveTopology},
@@ -81,7 +82,9 @@ export class InProcessWall {
     this.samples.push([now, this.messages]);
     while (this.samples.length > 2 && now - this.samples[0]![0] > RATE_SPAN_MS) this.samples.shift();
     const [t0, m0] = this.samples[0]!;
-    const perSec = now > t0 ? ((this.messages - m0) * 1000) / (now - t0) : 0;
+    // Over less than a second (the first ticks, or one that came late behind a backlog) the
+    // rate is noise: keep the previous figure.
+    const perSec = now - t0 >= MIN_RATE_SPAN_MS ? ((this.messages - m0) * 1000) / (now - t0) : (this.status?.messagesPerSec ?? 0);
     const status = this.feed.setStatus({
       mode: this.options.mode,
       nowMs: (this.options.eventClock ?? this.clock)(),
