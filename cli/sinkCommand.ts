@@ -1,14 +1,18 @@
 import { hostname } from 'node:os';
-import { endpointsFromEnv } from '../core/config.ts';
+import type { Kafka } from 'kafkajs';
+import { endpointsFromEnv, type Endpoints } from '../core/config.ts';
 import { UsageError } from '../core/errors.ts';
-import { createLogger } from '../core/log.ts';
+import { createLogger, type Logger } from '../core/log.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
+import { LagProbeLoop, probeConsumerLag } from '../connectors/kafka/lagProbe.ts';
+import { createClickHouse } from '../connectors/clickhouse/client.ts';
+import { insertLagRows } from '../connectors/clickhouse/consumerLag.ts';
 import { openClickHouseSink } from '../connectors/clickhouse/sinkPipeline.ts';
 import { TOPICS, type TopicId } from '../schemas/catalogue.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import { parseArgs, stringOption } from './args.ts';
 
-const USAGE = 'usage: twitch-pulse sink clickhouse [--group G] [--topics chatMessages,hype,...] [--topic-prefix P] [--max-rows N] [--max-wait-ms MS] [--exit-when-idle-ms MS]';
+const USAGE = 'usage: twitch-pulse sink clickhouse [--group G] [--topics chatMessages,hype,...] [--topic-prefix P] [--max-rows N] [--max-wait-ms MS] [--exit-when-idle-ms MS] [--lag-every-ms MS (15000; 0: no lag probe)]';
 
 function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
@@ -29,10 +33,13 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
   for (const id of topicIds) if (!(id in TOPICS)) throw new UsageError(`unknown topic id ${JSON.stringify(id)}; ${USAGE}`);
   const idleText = stringOption(args, 'exit-when-idle-ms');
   const idleExitMs = idleText === undefined ? undefined : positiveNumber(idleText, 'exit-when-idle-ms');
+  const lagText = stringOption(args, 'lag-every-ms', '15000')!;
+  const lagEveryMs = lagText === '0' ? 0 : positiveNumber(lagText, 'lag-every-ms');
   const log = createLogger('clickhouse-sink').child({ group: groupId });
+  const kafka = createKafka(endpoints.kafkaBrokers, `twitch-pulse-sink-${hostname()}-${process.pid}`);
 
   const sink = await openClickHouseSink({
-    kafka: createKafka(endpoints.kafkaBrokers, `twitch-pulse-sink-${hostname()}-${process.pid}`),
+    kafka,
     serde: AvroSerde.connect(endpoints.registryUrl),
     endpoints,
     groupId,
@@ -44,6 +51,7 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
   });
   await sink.start();
   log.info('sink running', { database: endpoints.clickhouse.database });
+  const lag = lagEveryMs > 0 ? await startLagProbe(kafka, endpoints, lagEveryMs, log) : null;
 
   let lastRecords = -1;
   let quietSinceMs = Date.now();
@@ -63,7 +71,29 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
       }
     }, 100);
   });
+  await lag?.stop();
   await sink.stop();
   console.log(JSON.stringify(sink.stats));
   return 0;
+}
+
+/**
+ * Every consumer group's lag into ClickHouse's `consumer_lag` every `everyMs` (the Grafana
+ * pipeline-health dashboard reads it). Runs beside the sink because the sink is the process
+ * that is always connected to both Kafka and ClickHouse.
+ */
+async function startLagProbe(kafka: Kafka, endpoints: Endpoints, everyMs: number, log: Logger): Promise<{ stop(): Promise<void> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const client = createClickHouse(endpoints.clickhouse);
+  const loop = new LagProbeLoop({ everyMs, log, probe: (atMs) => probeConsumerLag(admin, atMs), write: (rows) => insertLagRows(client, rows) });
+  loop.start();
+  log.info('consumer lag probe running', { everyMs });
+  return {
+    async stop() {
+      await loop.stop();
+      await admin.disconnect().catch(() => undefined);
+      await client.close();
+    },
+  };
 }

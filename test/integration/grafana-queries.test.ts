@@ -1,0 +1,62 @@
+// Needs: ClickHouse of the local stack (18.16). Every Grafana panel, annotation and variable
+// query, and the hype alert rule's query, with the ClickHouse plugin's macros expanded, on the
+// real server: each returns exactly the rows computed in JavaScript from the loaded records.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { migrate } from '../../clickhouse/migrations.ts';
+import type { SqlRunner } from '../../clickhouse/sql.ts';
+import { createClickHouse } from '../../connectors/clickhouse/client.ts';
+import { httpSql } from '../../connectors/clickhouse/httpSql.ts';
+import { buildDashboards } from '../../grafana/dashboards.ts';
+import { expandMacros } from '../../grafana/sqlMacros.ts';
+import { assertSameRows, grafanaQueryChecks, hypeAlertExpectation, runCheck } from '../support/grafanaExpectations.ts';
+import { hypeAlertQuery } from '../support/grafanaProvisioning.ts';
+import { insightDataSet, loadInsightData } from '../support/insightData.ts';
+import { loadPipelineHealthData, pipelineHealthData } from '../support/pipelineHealthData.ts';
+import { endpoints, uniqueName } from './harness.ts';
+
+const insight = insightDataSet();
+const health = pipelineHealthData(insight.planted.allHypeHour.beginMs - 3_600_000);
+
+describe('Grafana queries on ClickHouse 18.16', () => {
+  const database = uniqueName('tp_grafana').replaceAll('-', '_');
+  const admin = createClickHouse(endpoints.clickhouse, null);
+  const client = createClickHouse(endpoints.clickhouse, database);
+  const sql: SqlRunner = httpSql(client);
+
+  before(async () => {
+    await admin.command({ query: `CREATE DATABASE ${database}` });
+    await migrate(sql);
+    await loadInsightData(sql, insight);
+    await loadPipelineHealthData(sql, health);
+  });
+  after(async () => {
+    await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+    await client.close();
+    await admin.close();
+  });
+
+  it('runs on 18.16 (not a newer server by mistake)', async () => {
+    const [row] = await sql.rows<{ v: string }>('SELECT version() AS v');
+    assert.match(row!.v, /^18\.16\./);
+  });
+
+  const checks = grafanaQueryChecks(Object.values(buildDashboards()), insight, health);
+  for (const check of checks) {
+    it(`${check.label} returns the expected rows`, async () => {
+      assert.ok(check.expected.length > 0, 'the data set has rows for this query');
+      assertSameRows(await runCheck(sql, check), check.expected, check.label, check.tolerance);
+    });
+  }
+
+  it('the hype alert rule returns one row per channel with a hype that began in its window, and none outside', async () => {
+    const { rawSql, fromSeconds, toSeconds } = hypeAlertQuery();
+    const nowMs = insight.planted.allHypeHour.beginMs + 120_000;
+    const ctx = { fromMs: nowMs - fromSeconds * 1000, toMs: nowMs - toSeconds * 1000, intervalMs: 1000, variables: {} };
+    const expected = hypeAlertExpectation(insight, ctx);
+    assert.deepEqual(expected.find((r) => r.channel === insight.channel)?.hypes, 1, 'the planted hype began 2 minutes before "now"');
+    assertSameRows(await sql.rows(expandMacros(rawSql, ctx)), expected, 'hype alert');
+    const later = { ...ctx, fromMs: ctx.fromMs + 3_600_000, toMs: ctx.toMs + 3_600_000 };
+    assertSameRows(await sql.rows(expandMacros(rawSql, later)), hypeAlertExpectation(insight, later), 'hype alert an hour later');
+  });
+});
