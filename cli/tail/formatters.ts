@@ -16,9 +16,9 @@ export interface TailFormatter {
   text(value: never): string;
 }
 
-/** Epoch ms as ISO 8601 UTC, or `-` for a missing time. */
+/** Epoch ms as ISO 8601 UTC, or `-` for a missing time (Kafka gives -1 for a record without one). */
 export function isoTime(ms: number | null | undefined): string {
-  return ms === null || ms === undefined || !Number.isFinite(ms) ? '-' : new Date(ms).toISOString();
+  return ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0 ? '-' : new Date(ms).toISOString();
 }
 
 const num = (n: number, digits = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));

@@ -31,6 +31,7 @@ describe('textLine', () => {
   it('shows a chat message as channel, login and text after time, partition, offset and key', () => {
     assert.equal(textLine(TAIL_FORMATTERS.chatMessages, ok(message())), `${HEAD} #xqc ronni: hello`);
     assert.equal(textLine(TAIL_FORMATTERS.chatMessages, ok(message({ bits: 100 }), { key: null })), '2024-05-01T12:00:00.000Z p2@15 key=- #xqc ronni: hello [bits=100]');
+    assert.equal(textLine(TAIL_FORMATTERS.chatMessages, ok(message(), { timestampMs: -1, key: Buffer.alloc(0) })), '- p2@15 key="" #xqc ronni: hello', 'no Kafka timestamp, empty key');
   });
 
   it('escapes hostile chat text, logins and keys so nothing reaches the terminal raw', () => {
