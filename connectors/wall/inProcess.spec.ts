@@ -15,14 +15,14 @@ function setup() {
 
 describe('InProcessWall', () => {
   it('publishes nothing until flushed, then the updates of the lines since', () => {
-    const { wall, published } = setup();
+    const { wall, published, all } = setup();
     wall.line(line(T + 10_000, 1), T);
     assert.deepEqual(published, []);
     wall.flush();
     assert.deepEqual(published, [], 'an open window has no final result yet');
     wall.line(line(T + 25_000, 2), T); // closes [T+10 s, T+20 s) after 5 s of grace
     wall.flush();
-    assert.deepEqual(published.flat().map((u) => u.type === 'rate' && [u.windowStartMs, u.messages, u.early]), [[T + 10_000, 1, false]]);
+    assert.deepEqual(all().map((u) => u.type === 'rate' && [u.windowStartMs, u.messages, u.early]), [[T + 10_000, 1, false]]);
   });
 
   it('ticks early updates of open windows with emote names learnt from the lines, and a status', () => {
