@@ -7,7 +7,7 @@ export const GRID_COLUMNS = 24;
 const GRID_ROW_PX = 30;
 const SPAN_TO_COLUMNS = GRID_COLUMNS / 12;
 
-/** Schema version of the generated JSON: Grafana 11 reads it as is (no migration of panels). */
+/** Schema version of the generated JSON (that of Grafana 10.4/11.0); Grafana upgrades older versions when it loads a dashboard. */
 export const SCHEMA_VERSION = 39;
 
 /** What grafana-dash-gen's `generate()` leaves out of a current dashboard. */

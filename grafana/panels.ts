@@ -4,7 +4,7 @@ import type { FieldConfigSource } from '@grafana/schema';
 import { CLICKHOUSE_DATASOURCE, sqlTarget, type ResultFormat, type SqlTarget } from './datasource.ts';
 
 /** Panel types grafana-dash-gen has no class for, which the dashboards use. */
-export type PanelType = 'timeseries' | 'stat' | 'table' | 'barchart';
+export type PanelType = 'timeseries' | 'stat' | 'table';
 
 /** What a panel shows: its type, title, width in a row and its queries. */
 export interface PanelSpec {
@@ -22,7 +22,7 @@ export interface PanelSpec {
 const TEXT_ONLY_KEYS = ['mode', 'content', 'style', 'error', 'editable', 'links'] as const;
 
 /**
- * A panel of a type grafana-dash-gen lacks (timeseries, stat, table, barchart), added to its
+ * A panel of a type grafana-dash-gen lacks (timeseries, stat, a current table), added to its
  * rows like any of its own panels. It builds on dash-gen's Text panel, whose constructor copies
  * every option onto the panel's state (dash-gen's generic way to set what it has no setter
  * for); the text-only defaults are then dropped. The id comes from dash-gen's counter and is
