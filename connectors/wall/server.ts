@@ -10,7 +10,7 @@ import type { WallUpdate } from './feed.ts';
  * browser would run none of it.
  */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self'",
+  "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
   "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
 ].join('; ');
 
@@ -87,7 +87,7 @@ export class WallServer {
   async listen(): Promise<string> {
     const host = this.options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', (error) => reject(new UnavailableError('wall', `cannot listen on ${host}:${this.options.port ?? 0}: ${messageOf(error)}`, error)));
+      this.http.once('error', (error) => reject(new UnavailableError('wall', `cannot listen on ${host}:${this.options.port ?? 0} (another port with --port): ${messageOf(error)}`, error)));
       this.http.listen(this.options.port ?? 0, host, resolve);
     });
     this.heartbeat = setInterval(() => this.write(': ping\n\n'), HEARTBEAT_MS).unref();
