@@ -26,6 +26,12 @@ describe('pipeline health end to end: dead letters, late records and consumer la
   after(async () => {
     await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await client.close();
+    // The shared broker's other users probe every group: leave none of ours behind.
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.deleteGroups([`${base}-reader`, `${base}-sink`]).catch(() => undefined);
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) }).catch(() => undefined);
+    await admin.disconnect();
   });
 
   it('lands every record once and the lag of a group with known offsets', { timeout: 240_000 }, async () => {
