@@ -1,17 +1,4 @@
 import { PulseError, UsageError, messageOf } from '../core/errors.ts';
-import { analyzeCommand } from './analyzeCommand.ts';
-import { archiveCommand } from './archiveCommand.ts';
-import { ingestCommand, replayCommand } from './ingestCommands.ts';
-import { migrateCommand } from './migrateCommand.ts';
-import { reportCommand } from './reportCommand.ts';
-import { runCommand } from './runCommand.ts';
-import { schemasCommand, topicsCommand } from './schemaCommands.ts';
-import { helixCommand } from './helixCommand.ts';
-import { demoCommand, simulateCommand } from './simulateCommands.ts';
-import { sinkCommand } from './sinkCommand.ts';
-import { stackCommand } from './stackCommand.ts';
-import { startCommand, wallCommand } from './wallCommand.ts';
-import { tailCommand } from './tailCommand.ts';
 
 const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
 
@@ -53,24 +40,28 @@ Configuration comes from the environment; see the README's table.`;
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
+// Each command's modules load only when it runs: loading all of them (kafkajs, arrow, parquet,
+// minio, the ClickHouse client) took seconds, which `npm start` must not wait for.
+const lazy = (load: () => Promise<Command>): Command => async (argv) => (await load())(argv);
+
 const COMMANDS: Record<string, Command> = {
-  stack: stackCommand,
-  schemas: schemasCommand,
-  topics: topicsCommand,
-  ingest: ingestCommand,
-  replay: replayCommand,
-  archive: archiveCommand,
-  analyze: analyzeCommand,
-  run: runCommand,
-  report: reportCommand,
-  migrate: migrateCommand,
-  sink: sinkCommand,
-  helix: helixCommand,
-  tail: tailCommand,
-  simulate: simulateCommand,
-  demo: demoCommand,
-  start: startCommand,
-  wall: wallCommand,
+  stack: lazy(async () => (await import('./stackCommand.ts')).stackCommand),
+  schemas: lazy(async () => (await import('./schemaCommands.ts')).schemasCommand),
+  topics: lazy(async () => (await import('./schemaCommands.ts')).topicsCommand),
+  ingest: lazy(async () => (await import('./ingestCommands.ts')).ingestCommand),
+  replay: lazy(async () => (await import('./ingestCommands.ts')).replayCommand),
+  archive: lazy(async () => (await import('./archiveCommand.ts')).archiveCommand),
+  analyze: lazy(async () => (await import('./analyzeCommand.ts')).analyzeCommand),
+  run: lazy(async () => (await import('./runCommand.ts')).runCommand),
+  report: lazy(async () => (await import('./reportCommand.ts')).reportCommand),
+  migrate: lazy(async () => (await import('./migrateCommand.ts')).migrateCommand),
+  sink: lazy(async () => (await import('./sinkCommand.ts')).sinkCommand),
+  helix: lazy(async () => (await import('./helixCommand.ts')).helixCommand),
+  tail: lazy(async () => (await import('./tailCommand.ts')).tailCommand),
+  simulate: lazy(async () => (await import('./simulateCommands.ts')).simulateCommand),
+  demo: lazy(async () => (await import('./simulateCommands.ts')).demoCommand),
+  start: lazy(async () => (await import('./wallCommand.ts')).startCommand),
+  wall: lazy(async () => (await import('./wallCommand.ts')).wallCommand),
 };
 
 /** Runs one CLI invocation and returns its exit code (2 for usage errors, 1 for failures). */

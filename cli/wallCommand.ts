@@ -1,15 +1,12 @@
 import { endpointsFromEnv } from '../core/config.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
-import { createKafka } from '../connectors/kafka/client.ts';
 import { Pacer } from '../connectors/simulator/pacer.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
 import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import { WallFeed, type StatusUpdate } from '../connectors/wall/feed.ts';
-import { KafkaWallSource } from '../connectors/wall/kafkaSource.ts';
-import { feedPaced, serveInProcessWall } from '../connectors/wall/run.ts';
+import { feedPaced, serveInProcessWall, type RunningWall } from '../connectors/wall/run.ts';
 import { WallServer } from '../connectors/wall/server.ts';
-import { AvroSerde } from '../schemas/serde.ts';
 import { parseDurationMs } from '../topology/windows.ts';
 import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
 
@@ -61,6 +58,66 @@ function statusPrinter(logEveryMs: number): { print(line: string): void; end(): 
   };
 }
 
+/** A wall being fed: `begin` starts the feed and returns how to stop it. */
+interface Feeding {
+  readonly running: RunningWall;
+  readonly mode: string;
+  readonly begin: () => () => void;
+  /** Extra status text, e.g. how many channels are joined. */
+  readonly extra: () => string;
+}
+
+async function simulationFeeding(args: ParsedArgs, listen: { host: string; port: number }): Promise<Feeding> {
+  const speed = positiveNumber(args, 'speed', '1');
+  const seed = Number(stringOption(args, 'seed', '1'));
+  const count = Math.round(positiveNumber(args, 'sim-channels', '5'));
+  const now = Date.now();
+  const lines = simulateChat({
+    channels: simulatedChannels(count), startMs: now - HISTORY_MS, durationMs: 365 * 86_400_000, seed,
+    burstChancePerSecond: 1 / 240, giftBombChancePerSecond: 1 / 300, raidChancePerSecond: 1 / 1200,
+  });
+  const pacer = new Pacer(lines[Symbol.iterator](), { speed, startEventMs: now, startWallMs: now });
+  const mode = `simulation of ${count} channels, ${speed === 1 ? 'real time' : `${speed}× real time`}`;
+  const running = await serveInProcessWall({ ...listen, mode, eventClock: () => pacer.eventTimeAt(Date.now()) });
+  return {
+    running, mode, extra: () => '',
+    begin() {
+      const stop = feedPaced(running.wall, pacer);
+      running.wall.tick();
+      return stop;
+    },
+  };
+}
+
+async function liveFeeding(channels: readonly string[], listen: { host: string; port: number }): Promise<Feeding> {
+  const mode = `live: ${channels.map((c) => `#${c}`).join(' ')}`;
+  const running = await serveInProcessWall({ ...listen, mode });
+  const log = createLogger('start');
+  const ircUrl = process.env.TWITCH_IRC_URL ? new URL(process.env.TWITCH_IRC_URL) : undefined;
+  let joined = 0;
+  return {
+    running, mode, extra: () => `  joined ${joined}/${channels.length}`,
+    begin() {
+      const subscription = chatSource({
+        channels,
+        token: process.env.TWITCH_OAUTH_TOKEN || undefined,
+        username: process.env.TWITCH_USERNAME || undefined,
+        server: ircUrl?.hostname,
+        port: ircUrl ? Number(ircUrl.port || (ircUrl.protocol === 'wss:' ? 443 : 80)) : undefined,
+        secure: ircUrl ? ircUrl.protocol === 'wss:' : undefined,
+      }, (n) => {
+        if (n.kind === 'joined') joined++;
+        if (n.kind === 'join_failed') log.warn('channel not joined', { channel: n.channel, reason: n.reason });
+      }).subscribe((raw) => running.wall.line(raw.line, raw.receivedAtMs));
+      const flusher = setInterval(() => running.wall.flush(), 200);
+      return () => {
+        clearInterval(flusher);
+        subscription.unsubscribe();
+      };
+    },
+  };
+}
+
 /**
  * `twitch-pulse start [--speed N] [--seed S] [--channels a,b] [--port 8787] [--host 127.0.0.1]`:
  * the embedded default. The whole topology in-process, no servers, on the built-in simulation
@@ -74,50 +131,15 @@ export async function startCommand(argv: readonly string[]): Promise<number> {
   const channels = names ? normaliseChannels(names.split(',')) : [];
   if (names !== undefined && channels.length === 0) throw new UsageError('--channels needs at least one channel login');
   const logEveryMs = positiveNumber(args, 'status-every', '3') * 1000;
-
-  let stopFeed: () => void;
-  let running: Awaited<ReturnType<typeof serveInProcessWall>>;
-  let joined = 0;
-  if (channels.length === 0) {
-    const speed = positiveNumber(args, 'speed', '1');
-    const seed = Number(stringOption(args, 'seed', '1'));
-    const count = positiveNumber(args, 'sim-channels', '5');
-    const now = Date.now();
-    const lines = simulateChat({
-      channels: simulatedChannels(Math.round(count)), startMs: now - HISTORY_MS, durationMs: 365 * 86_400_000, seed,
-      burstChancePerSecond: 1 / 240, giftBombChancePerSecond: 1 / 300, raidChancePerSecond: 1 / 1200,
-    });
-    const pacer = new Pacer(lines[Symbol.iterator](), { speed, startEventMs: now, startWallMs: now });
-    running = await serveInProcessWall({ ...listen, mode: `simulation of ${Math.round(count)} channels${speed === 1 ? ', real time' : `, ${speed}× real time`}`, eventClock: () => pacer.eventTimeAt(Date.now()) });
-    stopFeed = feedPaced(running.wall, pacer);
-    running.wall.tick();
-  } else {
-    running = await serveInProcessWall({ ...listen, mode: `live: ${channels.map((c) => `#${c}`).join(' ')}` });
-    const log = createLogger('start');
-    const ircUrl = process.env.TWITCH_IRC_URL ? new URL(process.env.TWITCH_IRC_URL) : undefined;
-    const wall = running.wall;
-    const subscription = chatSource({
-      channels,
-      token: process.env.TWITCH_OAUTH_TOKEN || undefined,
-      username: process.env.TWITCH_USERNAME || undefined,
-      server: ircUrl?.hostname,
-      port: ircUrl ? Number(ircUrl.port || (ircUrl.protocol === 'wss:' ? 443 : 80)) : undefined,
-      secure: ircUrl ? ircUrl.protocol === 'wss:' : undefined,
-    }, (n) => {
-      if (n.kind === 'joined') joined++;
-      if (n.kind === 'join_failed') log.warn('channel not joined', { channel: n.channel, reason: n.reason });
-    }).subscribe((raw) => wall.line(raw.line, raw.receivedAtMs));
-    const flusher = setInterval(() => wall.flush(), 200);
-    stopFeed = () => {
-      clearInterval(flusher);
-      subscription.unsubscribe();
-    };
-  }
+  const feeding = channels.length ? await liveFeeding(channels, listen) : await simulationFeeding(args, listen);
+  const { running } = feeding;
 
   console.log(`live wall: ${running.url}`);
-  console.log(channels.length ? `reading live chat of ${channels.join(', ')}; Ctrl-C to stop` : 'simulated chat in real time (--speed N for faster, --channels a,b for live Twitch); Ctrl-C to stop');
+  console.log(channels.length ? `reading live chat of ${channels.join(', ')}; Ctrl-C to stop` : `${feeding.mode} (--speed N for faster, --channels a,b for live Twitch); Ctrl-C to stop`);
+  // The URL goes out first: the simulation's history takes a moment to go through.
+  const stopFeed = feeding.begin();
   const printer = statusPrinter(logEveryMs);
-  const show = () => printer.print(statusLine(running.wall.status ?? { messagesPerSec: 0, windowsOut: 0, hypes: [] }, channels.length ? `  joined ${joined}/${channels.length}` : ''));
+  const show = () => printer.print(statusLine(running.wall.status ?? { messagesPerSec: 0, windowsOut: 0, hypes: [] }, feeding.extra()));
   show();
   const printing = setInterval(show, 1_000);
   await untilSignal();
@@ -140,6 +162,10 @@ export async function wallCommand(argv: readonly string[]): Promise<number> {
   const listen = listenOptions(args);
   const lookbackMs = parseDurationMs(stringOption(args, 'lookback', '5m')!, 'lookback');
   const endpoints = endpointsFromEnv();
+  // Loaded here so that `start` does not wait for the Kafka and registry clients it never uses.
+  const [{ createKafka }, { KafkaWallSource }, { AvroSerde }] = await Promise.all([
+    import('../connectors/kafka/client.ts'), import('../connectors/wall/kafkaSource.ts'), import('../schemas/serde.ts'),
+  ]);
   const feed = new WallFeed(Date.now);
   const server = new WallServer({ ...listen, snapshot: () => feed.snapshot() });
   const source = new KafkaWallSource({
