@@ -157,6 +157,10 @@ describe('live wall in headless Chromium', () => {
     });
     after(async () => {
       await Promise.all(children.map(kill));
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: ids.map((id) => `${prefix}${TOPICS[id].name}`) }).catch(() => undefined);
+      await admin.disconnect();
     });
 
     async function startWall(): Promise<{ child: ChildProcess; url: string }> {
