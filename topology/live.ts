@@ -12,7 +12,7 @@ export interface HypeProgress {
   channel: string;
   roomId: string;
   beginMs: number;
-  /** Rate of the latest bucket (early: of the open bucket so far), messages per minute. */
+  /** Rate of the latest final bucket, messages per minute (an open bucket has no rate yet: operators hold no clock). */
   ratePerMin: number;
   peakRatePerMin: number;
   baselineRatePerMin: number;
