@@ -3,6 +3,7 @@
 // the given suffixes (Node 20's --test takes no glob patterns).
 //   node test/run.mjs unit                -> *.spec.ts beside the code
 //   node test/run.mjs integration         -> test/integration/**/*.test.ts, one file at a time
+//   node test/run.mjs faults              -> test/faults/**/*.test.ts (the fault and abuse suite)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,6 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const SUITES = {
   unit: { dirs: ['core', 'schemas', 'connectors', 'topology', 'clickhouse', 'grafana', 'stack', 'cli', 'test/unit'], suffix: '.spec.ts', concurrency: 2 },
   integration: { dirs: ['test/integration'], suffix: '.test.ts', concurrency: 1 },
+  faults: { dirs: ['test/faults'], suffix: '.test.ts', concurrency: 1 },
 };
 
 function walk(dir, suffix, out) {

@@ -15,7 +15,7 @@ import { AvroSerde } from '../../schemas/serde.ts';
 import { stackServices } from '../../stack/services.ts';
 import { stackDown, stackUp } from '../../stack/supervisor.ts';
 import {
-  createKeptTopic, listArchive, produceRecords, readTopic, runCli, startCli, verifyArchive,
+  createKeptTopic, listArchive, plainJson, produceRecords, readTopic, runCli, startCli, verifyArchive,
   type KafkaRecord, type ListedObject,
 } from './archiveKit.ts';
 import { endpoints, testKafka, uniqueName } from './harness.ts';
@@ -56,7 +56,6 @@ async function makeSource(id: TopicId, topic: string, partitions: number, values
   return { id, topic, partitions, type: avro.Type.forSchema(loadSchema(TOPICS[id]) as avro.Schema), records, dead };
 }
 
-const plainJson = (type: avro.Type) => (value: Buffer) => JSON.parse(JSON.stringify(type.fromBuffer(value.subarray(5)))) as unknown;
 
 function verify(source: Source): Promise<ListedObject[]> {
   return verifyArchive(minio, bucket, { topic: source.topic, records: source.records, deadOffsets: source.dead, decode: plainJson(source.type), partitions: source.partitions });
