@@ -26,14 +26,14 @@ describe('Grafana provisioning (grafana/provisioning/, Grafana 11 file formats)'
     assert.deepEqual(file.providers.map((p) => [p.type, p.options.path]), [['file', '/var/lib/grafana/dashboards']]);
   });
 
-  it('has a hype alert rule on the ClickHouse data source: hype table, time filter, one value per channel, firing above 0', () => {
+  it('has a hype alert rule on the ClickHouse data source: hype_starts table, time filter, one value per channel, firing above 0', () => {
     const file = alertingFile();
     assert.equal(file.apiVersion, 1);
     const rule = file.groups[0]!.rules[0]!;
     const [a, b, c] = rule.data;
     assert.deepEqual([a!.refId, a!.datasourceUid, (a!.model.datasource as { uid: string }).uid], ['A', CLICKHOUSE_DATASOURCE.uid, CLICKHOUSE_DATASOURCE.uid]);
     const { rawSql, fromSeconds, toSeconds } = hypeAlertQuery();
-    assert.match(rawSql, /FROM hype FINAL/);
+    assert.match(rawSql, /FROM hype_starts FINAL/);
     assert.match(rawSql, /\$__timeFilter\(begin_time\)/);
     assert.match(rawSql, /GROUP BY channel/);
     assert.deepEqual(referencedVariables(rawSql), [], 'alert queries have no dashboard variables');

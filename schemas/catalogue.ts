@@ -32,6 +32,7 @@ export type TopicId =
   | 'subActivity'
   | 'subBursts'
   | 'hype'
+  | 'hypeStarts'
   | 'adWindows'
   | 'categoryChanges';
 
@@ -95,6 +96,11 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = Object.freeze({
     name: 'pulse.hype', key: 'room id', schemaFile: 'hype.avsc',
     partitions: DERIVED_PARTITIONS, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete',
     doc: 'Chat rate far above the channel baseline: begin, peak, end.',
+  },
+  hypeStarts: {
+    name: 'pulse.hype-starts', key: 'room id', schemaFile: 'hype-start.avsc',
+    partitions: DERIVED_PARTITIONS, retentionMs: 90 * DAY_MS, cleanupPolicy: 'delete',
+    doc: 'The moment each hype begins, as soon as its first bucket closes (alerts).',
   },
   adWindows: {
     name: 'pulse.ad-windows', key: 'room id', schemaFile: 'ad-window.avsc',

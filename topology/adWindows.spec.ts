@@ -5,7 +5,7 @@ import type { HypeBucket, HypeSignal } from './hype.ts';
 
 const b = (i: number, ratePerMin: number, inHype = false, baselinePerMin = 60): HypeBucket => ({
   type: 'bucket', channel: 'chan', roomId: '1', windowStartMs: i * 10_000, windowEndMs: (i + 1) * 10_000,
-  ratePerMin, baselinePerMin, deviationPerMin: 15, inHype,
+  ratePerMin, baselinePerMin, deviationPerMin: 15, inHype, beginsHype: false,
 });
 const hypeEnd = (endMs: number): HypeSignal => ({ type: 'hype', hype: { channel: 'chan', roomId: '1', beginMs: 0, peakMs: 0, endMs, peakRatePerMin: 600, baselineRatePerMin: 60, intensity: 10, messages: 100, topEmotes: [] } });
 

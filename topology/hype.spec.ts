@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../core/errors.ts';
 import type { ChatRate } from './chatRate.ts';
-import { HypeOperator, hypeSettings, type Hype, type HypeSignal } from './hype.ts';
+import { HypeOperator, hypeSettings, hypeStartOf, type Hype, type HypeBucket, type HypeSignal } from './hype.ts';
 
 // A 10 s bucket with `messages` messages at bucket index i.
 const bucket = (i: number, messages: number, emotes: ChatRate['topEmotes'] = []): ChatRate => ({
@@ -34,6 +34,21 @@ describe('HypeOperator', () => {
     assert.equal(h.messages, 80 + 120 + 15 + 90, 'messages from begin to the last bucket above the exit threshold');
     assert.equal(h.topEmotes[0]!.id, 'PogChamp');
     assert.ok(h.intensity > 3);
+  });
+
+  it('announces each hype start at the bucket that begins it, long before the hype ends', () => {
+    const { signals, hypes: found } = run([10, 10, 10, 10, 10, 10, 10, 10, 80, 120, 15, 90, 10, 10, 10, 10, 10, 10, 90, 100, 10, 10, 10]);
+    const buckets = signals.filter((s): s is HypeBucket => s.type === 'bucket');
+    const starts = buckets.map(hypeStartOf).filter((s) => s !== null);
+    assert.equal(found.length, 2);
+    assert.deepEqual(starts.map((s) => s.beginMs), found.map((h) => h.beginMs));
+    assert.deepEqual(starts[0], { channel: 'chan', roomId: '1', beginMs: 80_000, ratePerMin: 480, baselineRatePerMin: 60, zScore: 28 });
+    // The start comes with its own bucket; the hype only once the rate has stayed below the exit threshold.
+    const startAt = signals.findIndex((s) => s.type === 'bucket' && s.beginsHype);
+    const hypeAt = signals.findIndex((s) => s.type === 'hype');
+    assert.equal((signals[startAt] as HypeBucket).windowStartMs, 80_000);
+    assert.ok(hypeAt > startAt + 3, 'the hype record follows several buckets later');
+    assert.equal(buckets.filter((b) => b.beginsHype).length, 2, 'one start per hype, none for the buckets inside it');
   });
 
   it('does not call hype before the baseline has warmed up', () => {

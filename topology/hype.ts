@@ -29,6 +29,27 @@ export interface HypeBucket {
   readonly baselinePerMin: number;
   readonly deviationPerMin: number;
   readonly inHype: boolean;
+  /** This bucket begins a hype: the rate crossed the enter threshold (alerts fire on it). */
+  readonly beginsHype: boolean;
+}
+
+/** `hype-start.avsc`: the bucket where a hype begins, known as soon as that bucket closes. */
+export interface HypeStart {
+  channel: string;
+  roomId: string;
+  beginMs: number;
+  ratePerMin: number;
+  baselineRatePerMin: number;
+  zScore: number;
+}
+
+/** The hype start a bucket announces, or null when it begins none. */
+export function hypeStartOf(bucket: HypeBucket): HypeStart | null {
+  if (!bucket.beginsHype) return null;
+  return {
+    channel: bucket.channel, roomId: bucket.roomId, beginMs: bucket.windowStartMs, ratePerMin: bucket.ratePerMin,
+    baselineRatePerMin: round2(bucket.baselinePerMin), zScore: round2((bucket.ratePerMin - bucket.baselinePerMin) / bucket.deviationPerMin),
+  };
 }
 
 /** What the hype operator emits: every bucket's state, and each hype when it ends. */
@@ -128,12 +149,12 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
     const deviation = Math.max(Math.sqrt(st.variance), 0.25 * st.mean, 1);
     const endMs = startMs + st.sizeMs;
     st.lastStartMs = startMs;
-    out.push({ type: 'bucket', channel: st.channel, roomId: st.roomId, windowStartMs: startMs, windowEndMs: endMs, ratePerMin, baselinePerMin: st.mean, deviationPerMin: deviation, inHype: st.hype !== null });
+    out.push({ type: 'bucket', channel: st.channel, roomId: st.roomId, windowStartMs: startMs, windowEndMs: endMs, ratePerMin, baselinePerMin: st.mean, deviationPerMin: deviation, inHype: st.hype !== null, beginsHype: false });
     if (!st.hype) {
       const z = (ratePerMin - st.mean) / deviation;
       if (st.seen >= s.warmupBuckets && ratePerMin >= s.minRatePerMin && z >= s.enterZ) {
         st.hype = { beginMs: startMs, peakMs: startMs, peakRate: ratePerMin, baseline: st.mean, deviation, messages: 0, messagesToLastAbove: 0, emotes: new Map(), below: 0, lastAboveEndMs: endMs };
-        (out[out.length - 1] as { inHype: boolean }).inHype = true;
+        Object.assign(out[out.length - 1]!, { inHype: true, beginsHype: true });
       } else {
         this.learn(st, ratePerMin);
         return;

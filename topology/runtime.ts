@@ -29,7 +29,7 @@ export interface TopologyOptions {
 }
 
 const OUTPUT_TOPIC: Record<OutputKind, TopicId> = {
-  chatRates: 'chatRates', subActivity: 'subActivity', subBursts: 'subBursts', hype: 'hype', adWindows: 'adWindows', lateRecords: 'lateRecords',
+  chatRates: 'chatRates', subActivity: 'subActivity', subBursts: 'subBursts', hype: 'hype', hypeStarts: 'hypeStarts', adWindows: 'adWindows', lateRecords: 'lateRecords',
 };
 
 /** Internal compacted topic holding each task's latest checkpoint. */
@@ -86,7 +86,7 @@ export class TopologyRuntime {
   /** Creates missing topics, registers schemas, joins the group and starts processing. */
   async start(): Promise<void> {
     const { kafka, serde } = this.options;
-    const outputs: TopicId[] = ['chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows', 'lateRecords', 'deadLetter'];
+    const outputs: TopicId[] = ['chatRates', 'subActivity', 'subBursts', 'hype', 'hypeStarts', 'adWindows', 'lateRecords', 'deadLetter'];
     // Instances starting together race to create the same topics and subjects; both steps are
     // idempotent, so a loser simply tries again.
     await retrying(this.log, 'creating topics and registering schemas', async () => {

@@ -1,14 +1,14 @@
 import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
 import { AdWindowOperator } from './adWindows.ts';
 import { ChatRateOperator } from './chatRate.ts';
-import { HypeOperator } from './hype.ts';
+import { HypeOperator, hypeStartOf } from './hype.ts';
 import { SubActivityOperator } from './subActivity.ts';
 import { SubBurstOperator } from './subBursts.ts';
 import type { LateVerdict, LowWatermark, WindowedAggregate } from './windowedAggregate.ts';
 import { tumblingWindows, type TumblingWindows } from './windows.ts';
 
 /** Which derived topic an output goes to. */
-export type OutputKind = 'chatRates' | 'subActivity' | 'subBursts' | 'hype' | 'adWindows' | 'lateRecords';
+export type OutputKind = 'chatRates' | 'subActivity' | 'subBursts' | 'hype' | 'hypeStarts' | 'adWindows' | 'lateRecords';
 
 /** One result of a task, before encoding. */
 export interface TaskOutput {
@@ -103,6 +103,8 @@ export class ChatTask extends Task<ChatMessage> {
         if (i !== 0) continue;
         for (const signal of this.hype.process(rate)) {
           if (signal.type === 'hype') this.out.push({ kind: 'hype', key: signal.hype.roomId, value: signal.hype });
+          const start = signal.type === 'bucket' ? hypeStartOf(signal) : null;
+          if (start) this.out.push({ kind: 'hypeStarts', key: start.roomId, value: start });
           for (const ad of this.ads.process(signal)) this.out.push({ kind: 'adWindows', key: ad.roomId, value: ad });
         }
       }

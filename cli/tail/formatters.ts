@@ -30,6 +30,7 @@ interface ChatRate extends Windowed { messages: number; chatters: number; firstT
 interface SubActivity extends Windowed { subs: number; resubs: number; giftedSubs: number; massGifts: number; upgrades: number; prime: number }
 interface SubBurst { channel: string; beginMs: number; endMs: number; contributions: number; distinctContributors: number; giftedSubs: number }
 interface Hype { channel: string; beginMs: number; peakMs: number; endMs: number; peakRatePerMin: number; baselineRatePerMin: number; intensity: number; messages: number }
+interface HypeStart { channel: string; beginMs: number; ratePerMin: number; baselineRatePerMin: number; zScore: number }
 interface AdWindow { channel: string; startMs: number; endMs: number; score: number; reason: string; ratePerMin: number }
 interface LateRecord { operator: string; channel: string; sourceTopic: string; sourcePartition: number; sourceOffset: string; eventTimeMs: number; windowStartMs: number; windowEndMs: number }
 
@@ -97,6 +98,11 @@ const hype: TailFormatter = {
   text: (v: Hype) => `#${e(v.channel)} ${span(v.beginMs, v.endMs)} peak ${num(v.peakRatePerMin)}/min at ${isoTime(v.peakMs)} baseline ${num(v.baselineRatePerMin)}/min intensity ${num(v.intensity)} messages ${v.messages}`,
 };
 
+const hypeStart: TailFormatter = {
+  channel: (v: HypeStart) => v.channel,
+  text: (v: HypeStart) => `#${e(v.channel)} hype began ${isoTime(v.beginMs)} at ${num(v.ratePerMin)}/min, baseline ${num(v.baselineRatePerMin)}/min, z ${num(v.zScore)}`,
+};
+
 const adWindow: TailFormatter = {
   channel: (v: AdWindow) => v.channel,
   text: (v: AdWindow) => `#${e(v.channel)} ${span(v.startMs, v.endMs)} score ${num(v.score)} rate ${num(v.ratePerMin)}/min: ${e(v.reason)}`,
@@ -119,6 +125,7 @@ export const TAIL_FORMATTERS: Readonly<Record<TopicId, TailFormatter>> = Object.
   subActivity,
   subBursts: subBurst,
   hype,
+  hypeStarts: hypeStart,
   adWindows: adWindow,
   categoryChanges: categoryChange,
 });

@@ -17,7 +17,7 @@ const RECORDS_BY_TOPIC = (() => {
   const moderation = recorded.map((line) => parseChatLine(line, 0)).flatMap((r) => (r.kind === 'moderation' ? [r.value] : []));
   return {
     chatMessages: data.messages, chatEvents: data.events, moderation: [...data.moderation, ...moderation], chatRates: data.chatRates,
-    subActivity: data.subActivity, subBursts: data.subBursts, hype: data.hype, adWindows: data.adWindows,
+    subActivity: data.subActivity, subBursts: data.subBursts, hype: data.hype, hypeStarts: data.hypeStarts, adWindows: data.adWindows,
     streamSnapshots: data.streamSnapshots, categoryChanges: data.categoryChanges,
     deadLetter: health.deadLetters, lateRecords: health.lateRecords,
   } as Record<string, unknown[]>;

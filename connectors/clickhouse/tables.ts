@@ -2,7 +2,7 @@ import type { TopicId } from '../../schemas/catalogue.ts';
 import type { CategoryChange, ChatEvent, ChatMessage, DeadLetter, LateRecord, Moderation, StreamSnapshot } from '../../schemas/types.ts';
 import type { AdWindow } from '../../topology/adWindows.ts';
 import type { ChatRate } from '../../topology/chatRate.ts';
-import type { Hype } from '../../topology/hype.ts';
+import type { Hype, HypeStart } from '../../topology/hype.ts';
 import type { SubActivity } from '../../topology/subActivity.ts';
 import type { SubBurst } from '../../topology/subBursts.ts';
 import { dateTimeSeconds, finite, flag, int32, uint32, uint64 } from './columns.ts';
@@ -92,6 +92,12 @@ export const TABLE_MAPPINGS: readonly TableMapping[] = [
     peak_rate_per_min: finite(t, 'peakRatePerMin', h.peakRatePerMin), baseline_rate_per_min: finite(t, 'baselineRatePerMin', h.baselineRatePerMin),
     intensity: finite(t, 'intensity', h.intensity), messages: uint64(t, 'messages', h.messages),
     top_emote_ids: h.topEmotes.map((e) => e.id), top_emote_counts: h.topEmotes.map((e) => uint64(t, 'topEmotes.count', e.count)),
+  })),
+  mapping<HypeStart>('hypeStarts', 'hype_starts', (h, t) => ({
+    room_id: h.roomId, channel: h.channel,
+    begin_time: dateTimeSeconds(t, 'beginMs', h.beginMs), begin_ms: h.beginMs,
+    rate_per_min: finite(t, 'ratePerMin', h.ratePerMin), baseline_rate_per_min: finite(t, 'baselineRatePerMin', h.baselineRatePerMin),
+    z_score: finite(t, 'zScore', h.zScore),
   })),
   mapping<AdWindow>('adWindows', 'ad_windows', (a, t) => ({
     room_id: a.roomId, channel: a.channel,

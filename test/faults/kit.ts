@@ -114,7 +114,7 @@ export async function decodeAll<T>(serde: AvroSerde, records: readonly TopicReco
 }
 
 const OUTPUT_TOPIC: Record<OutputKind, TopicId> = {
-  chatRates: 'chatRates', subActivity: 'subActivity', subBursts: 'subBursts', hype: 'hype', adWindows: 'adWindows', lateRecords: 'lateRecords',
+  chatRates: 'chatRates', subActivity: 'subActivity', subBursts: 'subBursts', hype: 'hype', hypeStarts: 'hypeStarts', adWindows: 'adWindows', lateRecords: 'lateRecords',
 };
 
 /**

@@ -14,7 +14,7 @@ import { committedRecords, endpoints, groupLag, kill, testKafka, uniqueName, unt
 
 const inputTopics = (prefix: string) => [`${prefix}${TOPICS.chatMessages.name}`, `${prefix}${TOPICS.chatEvents.name}`];
 
-const OUTPUTS = ['chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows', 'lateRecords'] as const;
+const OUTPUTS = ['chatRates', 'subActivity', 'subBursts', 'hype', 'hypeStarts', 'adWindows', 'lateRecords'] as const;
 
 // Small batches (one transaction each) in the interrupted runs, so kills land mid-work.
 function startInstance(group: string, instance: string, inputPrefix: string, outputPrefix: string, maxBatchBytes = 16_384): ChildProcess {

@@ -4,7 +4,7 @@ import type { Row } from '../../connectors/clickhouse/tables.ts';
 import type { TopicId } from '../../schemas/catalogue.ts';
 
 /** The topics of the chat tables. */
-export const CHAT_TABLES: readonly TopicId[] = ['chatMessages', 'chatEvents', 'moderation', 'chatRates', 'subActivity', 'subBursts', 'hype', 'adWindows'];
+export const CHAT_TABLES: readonly TopicId[] = ['chatMessages', 'chatEvents', 'moderation', 'chatRates', 'subActivity', 'subBursts', 'hype', 'hypeStarts', 'adWindows'];
 const DATETIME_COLUMNS = new Set(['event_time', 'window_start', 'begin_time', 'start_time', 'observed_at']);
 /** Sorting keys of the migrations: a row's identity. */
 export const IDENTITY: Record<string, readonly string[]> = {
@@ -15,6 +15,7 @@ export const IDENTITY: Record<string, readonly string[]> = {
   sub_activity: ['room_id', 'size_ms', 'window_start', 'window_start_ms'],
   sub_bursts: ['room_id', 'begin_time', 'begin_ms'],
   hype: ['room_id', 'begin_time', 'begin_ms'],
+  hype_starts: ['room_id', 'begin_time', 'begin_ms'],
   ad_windows: ['room_id', 'start_time', 'start_ms'],
 };
 

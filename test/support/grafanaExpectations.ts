@@ -128,10 +128,10 @@ function pipelineExpectations(insight: InsightDataSet, health: PipelineHealthDat
   };
 }
 
-/** The hype alert rule's expected rows: hypes that began in the context's range, per channel. */
+/** The hype alert rule's expected rows: hype starts in the context's range, per channel. */
 export function hypeAlertExpectation(data: InsightDataSet, ctx: MacroContext): Row[] {
-  const uniqueHypes = [...new Map(data.hype.map((h) => [`${h.roomId} ${h.beginMs}`, h])).values()];
-  return groupRows(uniqueHypes.filter((h) => inRange(ctx, h.beginMs)), (h) => h.channel, (g) => ({ channel: g[0]!.channel, hypes: g.length }));
+  const uniqueStarts = [...new Map(data.hypeStarts.map((h) => [`${h.roomId} ${h.beginMs}`, h])).values()];
+  return groupRows(uniqueStarts.filter((h) => inRange(ctx, h.beginMs)), (h) => h.channel, (g) => ({ channel: g[0]!.channel, hypes: g.length }));
 }
 
 /**

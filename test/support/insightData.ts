@@ -6,7 +6,7 @@ import type { TopicId } from '../../schemas/catalogue.ts';
 import type { CategoryChange, ChatEvent, ChatMessage, Moderation, StreamSnapshot } from '../../schemas/types.ts';
 import { AdWindowOperator, type AdWindow } from '../../topology/adWindows.ts';
 import { ChatRateOperator, type ChatRate } from '../../topology/chatRate.ts';
-import { HypeOperator, type Hype, type HypeSignal } from '../../topology/hype.ts';
+import { HypeOperator, hypeStartOf, type Hype, type HypeSignal, type HypeStart } from '../../topology/hype.ts';
 import { SubActivityOperator, type SubActivity } from '../../topology/subActivity.ts';
 import { SubBurstOperator, type SubBurst } from '../../topology/subBursts.ts';
 import { DEFAULT_TASK_WINDOWS } from '../../topology/tasks.ts';
@@ -32,6 +32,7 @@ export interface InsightDataSet {
   readonly subActivity: SubActivity[];
   readonly subBursts: SubBurst[];
   readonly hype: Hype[];
+  readonly hypeStarts: HypeStart[];
   readonly adWindows: AdWindow[];
   readonly streamSnapshots: StreamSnapshot[];
   readonly categoryChanges: CategoryChange[];
@@ -111,6 +112,7 @@ export function insightDataSet(): InsightDataSet {
     channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, peakMs: at(8, 20, 30), endMs: allHypeHour.endMs,
     peakRatePerMin: 200, baselineRatePerMin: 30, intensity: 6.5, messages: 5400, topEmotes: [{ id: '25', count: 900 }],
   });
+  derived.hypeStarts.push({ channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, ratePerMin: 180, baselineRatePerMin: 30, zScore: 6 });
 
   const recentCategoryChangeMs = burstBeginMs - 8 * MINUTE_MS;
   const oldCategoryChangeMs = burstBeginMs - 43 * MINUTE_MS;
@@ -139,10 +141,13 @@ function runTopology(messages: readonly ChatMessage[], events: readonly ChatEven
   const bursts = new SubBurstOperator();
   const chatRates: ChatRate[] = [];
   const hype: Hype[] = [];
+  const hypeStarts: HypeStart[] = [];
   const adWindows: AdWindow[] = [];
   const signals = (out: HypeSignal[]) => {
     for (const signal of out) {
       if (signal.type === 'hype') hype.push(signal.hype);
+      const start = signal.type === 'bucket' ? hypeStartOf(signal) : null;
+      if (start) hypeStarts.push(start);
       adWindows.push(...ads.process(signal));
     }
   };
@@ -166,7 +171,7 @@ function runTopology(messages: readonly ChatMessage[], events: readonly ChatEven
   }
   subActivity.push(...subs.flush());
   subBursts.push(...bursts.flush());
-  return { chatRates, subActivity, subBursts, hype, adWindows };
+  return { chatRates, subActivity, subBursts, hype, hypeStarts, adWindows };
 }
 
 function usernotice(tsMs: number, kind: string, login: string, userId: string, id: string, params: Record<string, string>): string {
@@ -210,7 +215,7 @@ export async function loadInsightData(sql: SqlRunner, data: InsightDataSet): Pro
   const byTopic: Array<[TopicId, readonly object[]]> = [
     ['chatMessages', data.messages], ['chatEvents', data.events], ['moderation', data.moderation],
     ['chatRates', data.chatRates], ['subActivity', data.subActivity], ['subBursts', data.subBursts],
-    ['hype', data.hype], ['adWindows', data.adWindows], ['streamSnapshots', data.streamSnapshots],
+    ['hype', data.hype], ['hypeStarts', data.hypeStarts], ['adWindows', data.adWindows], ['streamSnapshots', data.streamSnapshots],
     ['categoryChanges', data.categoryChanges],
   ];
   for (const [topic, records] of byTopic) {
