@@ -42,7 +42,7 @@ describe('HypeOperator', () => {
     const starts = buckets.map(hypeStartOf).filter((s) => s !== null);
     assert.equal(found.length, 2);
     assert.deepEqual(starts.map((s) => s.beginMs), found.map((h) => h.beginMs));
-    assert.deepEqual(starts[0], { channel: 'chan', roomId: '1', beginMs: 80_000, ratePerMin: 480, baselineRatePerMin: 60, zScore: 28 });
+    assert.deepEqual(starts[0], { channel: 'chan', roomId: '1', beginMs: 80_000, messages: 80, ratePerMin: 480, baselineRatePerMin: 60, zScore: 28 });
     // The start comes with its own bucket; the hype only once the rate has stayed below the exit threshold.
     const startAt = signals.findIndex((s) => s.type === 'bucket' && s.beginsHype);
     const hypeAt = signals.findIndex((s) => s.type === 'hype');

@@ -38,6 +38,8 @@ export interface HypeStart {
   channel: string;
   roomId: string;
   beginMs: number;
+  /** Messages in that bucket. */
+  messages: number;
   ratePerMin: number;
   baselineRatePerMin: number;
   zScore: number;
@@ -47,7 +49,8 @@ export interface HypeStart {
 export function hypeStartOf(bucket: HypeBucket): HypeStart | null {
   if (!bucket.beginsHype) return null;
   return {
-    channel: bucket.channel, roomId: bucket.roomId, beginMs: bucket.windowStartMs, ratePerMin: bucket.ratePerMin,
+    channel: bucket.channel, roomId: bucket.roomId, beginMs: bucket.windowStartMs,
+    messages: Math.round((bucket.ratePerMin * (bucket.windowEndMs - bucket.windowStartMs)) / 60_000), ratePerMin: bucket.ratePerMin,
     baselineRatePerMin: round2(bucket.baselinePerMin), zScore: round2((bucket.ratePerMin - bucket.baselinePerMin) / bucket.deviationPerMin),
   };
 }

@@ -6,6 +6,7 @@ CREATE TABLE IF NOT EXISTS hype_starts (
   channel String,
   begin_time DateTime('UTC'),
   begin_ms Int64,
+  messages UInt64,
   rate_per_min Float64,
   baseline_rate_per_min Float64,
   z_score Float64

@@ -95,7 +95,7 @@ export const TABLE_MAPPINGS: readonly TableMapping[] = [
   })),
   mapping<HypeStart>('hypeStarts', 'hype_starts', (h, t) => ({
     room_id: h.roomId, channel: h.channel,
-    begin_time: dateTimeSeconds(t, 'beginMs', h.beginMs), begin_ms: h.beginMs,
+    begin_time: dateTimeSeconds(t, 'beginMs', h.beginMs), begin_ms: h.beginMs, messages: uint64(t, 'messages', h.messages),
     rate_per_min: finite(t, 'ratePerMin', h.ratePerMin), baseline_rate_per_min: finite(t, 'baselineRatePerMin', h.baselineRatePerMin),
     z_score: finite(t, 'zScore', h.zScore),
   })),

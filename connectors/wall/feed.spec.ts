@@ -83,6 +83,14 @@ describe('WallFeed', () => {
     assert.equal(feed.hypeProgress({ ...progress, beginMs: T + 60_000 }).length, 1, 'a later hype shows again');
   });
 
+  it('shows a hype start from Kafka as a hype in progress, unless its end arrived first', () => {
+    const { feed } = feedAt(T + 12_000);
+    const start = { channel: 'chan', roomId: '1', beginMs: T, messages: 80, ratePerMin: 480, baselineRatePerMin: 60, zScore: 28 };
+    assert.deepEqual(feed.hypeStart(start).map((u) => u.type === 'hype' && [u.beginMs, u.endMs, u.ratePerMin, u.messages]), [[T, null, 480, 80]]);
+    feed.hype({ channel: 'chan', roomId: '1', beginMs: T, peakMs: T, endMs: T + 20_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 5, messages: 200, topEmotes: [] });
+    assert.deepEqual(feed.hypeStart(start), [], 'a start read after its end changes nothing');
+  });
+
   it('passes untrusted strings on verbatim as data, clipped in length, for the page to set as text', () => {
     const { feed } = feedAt(T);
     const [u] = feed.chatEvent(event({ kind: 'resub', eventTimeMs: T, displayName: HOSTILE, text: HOSTILE + 'x'.repeat(1_000), cumulativeMonths: 3, id: HOSTILE }));

@@ -1,6 +1,6 @@
 import type { AdWindow } from '../../topology/adWindows.ts';
 import type { ChatRate } from '../../topology/chatRate.ts';
-import type { Hype } from '../../topology/hype.ts';
+import type { Hype, HypeStart } from '../../topology/hype.ts';
 import type { HypeProgress, LiveRecord } from '../../topology/live.ts';
 import type { SubBurst } from '../../topology/subBursts.ts';
 import type { ChatEvent } from '../../schemas/types.ts';
@@ -184,6 +184,17 @@ export class WallFeed {
       peakRatePerMin: round1(p.peakRatePerMin), baselineRatePerMin: round1(p.baselineRatePerMin), messages: p.messages,
       topEmotes: this.emotes(p.topEmotes), early: p.early,
     })];
+  }
+
+  /**
+   * A `pulse.hype-starts` record: on Kafka, a hype is in progress from its start until its
+   * `pulse.hype` record (the end) arrives; an end already seen wins.
+   */
+  hypeStart(s: HypeStart): WallUpdate[] {
+    return this.hypeProgress({
+      channel: s.channel, roomId: s.roomId, beginMs: s.beginMs, ratePerMin: s.ratePerMin, peakRatePerMin: s.ratePerMin,
+      baselineRatePerMin: s.baselineRatePerMin, messages: s.messages, topEmotes: [], early: false,
+    });
   }
 
   /** A `pulse.sub-bursts` record. */

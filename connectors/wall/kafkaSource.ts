@@ -7,13 +7,14 @@ import type { AvroSerde } from '../../schemas/serde.ts';
 import type { ChatEvent } from '../../schemas/types.ts';
 import type { AdWindow } from '../../topology/adWindows.ts';
 import type { ChatRate } from '../../topology/chatRate.ts';
-import type { Hype } from '../../topology/hype.ts';
+import type { Hype, HypeStart } from '../../topology/hype.ts';
 import type { SubBurst } from '../../topology/subBursts.ts';
 import type { WallFeed, WallUpdate } from './feed.ts';
 
 /** The topics the wall reads, and how each record becomes updates. */
 const READS: ReadonlyArray<[TopicId, (feed: WallFeed, value: unknown) => WallUpdate[]]> = [
   ['chatRates', (f, v) => f.chatRate(v as ChatRate)],
+  ['hypeStarts', (f, v) => f.hypeStart(v as HypeStart)],
   ['hype', (f, v) => f.hype(v as Hype)],
   ['subBursts', (f, v) => f.subBurst(v as SubBurst)],
   ['adWindows', (f, v) => f.adWindow(v as AdWindow)],

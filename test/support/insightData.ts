@@ -112,7 +112,7 @@ export function insightDataSet(): InsightDataSet {
     channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, peakMs: at(8, 20, 30), endMs: allHypeHour.endMs,
     peakRatePerMin: 200, baselineRatePerMin: 30, intensity: 6.5, messages: 5400, topEmotes: [{ id: '25', count: 900 }],
   });
-  derived.hypeStarts.push({ channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, ratePerMin: 180, baselineRatePerMin: 30, zScore: 6 });
+  derived.hypeStarts.push({ channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, messages: 30, ratePerMin: 180, baselineRatePerMin: 30, zScore: 6 });
 
   const recentCategoryChangeMs = burstBeginMs - 8 * MINUTE_MS;
   const oldCategoryChangeMs = burstBeginMs - 43 * MINUTE_MS;
