@@ -33,6 +33,7 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'CLICKHOUSE_USER', defaultValue: 'default', doc: 'ClickHouse user.' },
   { name: 'CLICKHOUSE_PASSWORD', defaultValue: '', doc: 'ClickHouse password.', secret: true },
   { name: 'CLICKHOUSE_DATABASE', defaultValue: 'twitch_pulse', doc: 'ClickHouse database of the project.' },
+  { name: 'CLICKHOUSE_GRAFANA_PASSWORD', defaultValue: '', doc: 'Password of the read-only `grafana` ClickHouse user (local stack; docker-compose defaults it to grafana-readonly).', secret: true },
   { name: 'MINIO_ENDPOINT', defaultValue: 'http://127.0.0.1:9002', doc: 'MinIO (S3) endpoint.' },
   { name: 'MINIO_ROOT_USER', defaultValue: 'twitchpulse', doc: 'MinIO access key (the stack starts MinIO with it).' },
   { name: 'MINIO_ROOT_PASSWORD', defaultValue: 'twitchpulse-secret', doc: 'MinIO secret key (the stack starts MinIO with it).', secret: true },

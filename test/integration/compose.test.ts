@@ -25,11 +25,20 @@ describe('docker-compose.yml', () => {
   it('provisions Grafana: the ClickHouse plugin, the provisioning and dashboard folders, the data source and webhook settings', () => {
     const result = compose('config', '--format', 'json');
     assert.equal(result.status, 0, result.stderr);
-    const grafana = (JSON.parse(result.stdout) as { services: Record<string, { image?: string; environment?: Record<string, string>; volumes?: Array<{ source: string; target: string; read_only?: boolean }> }> }).services.grafana!;
+    const services = (JSON.parse(result.stdout) as { services: Record<string, { image?: string; environment?: Record<string, string>; volumes?: Array<{ source: string; target: string; read_only?: boolean }> }> }).services;
+    const grafana = services.grafana!;
     assert.match(grafana.image!, /^grafana\/grafana:11\./);
     const env = grafana.environment!;
     assert.equal(env.GF_INSTALL_PLUGINS, 'grafana-clickhouse-datasource');
-    assert.deepEqual([env.CLICKHOUSE_HOST, env.CLICKHOUSE_DATABASE, env.CLICKHOUSE_USER], ['clickhouse', 'twitch_pulse', 'default']);
+    // Grafana reads as ClickHouse's read-only user, defined by the file mounted into clickhouse.
+    assert.deepEqual([env.CLICKHOUSE_HOST, env.CLICKHOUSE_DATABASE, env.CLICKHOUSE_USER], ['clickhouse', 'twitch_pulse', 'grafana']);
+    const clickhouse = services.clickhouse!;
+    const usersFile = clickhouse.volumes!.find((v) => v.target === '/etc/clickhouse-server/users.d/grafana.xml');
+    assert.equal(usersFile?.source, join(REPO_ROOT, 'clickhouse', 'users.d', 'grafana.xml'));
+    assert.equal(env.CLICKHOUSE_PASSWORD, clickhouse.environment!.CLICKHOUSE_GRAFANA_PASSWORD, 'Grafana uses the password the user was given');
+    const users = readFileSync(usersFile!.source, 'utf8');
+    assert.match(users, /<grafana>[\s\S]*<profile>grafana_readonly<\/profile>/);
+    assert.match(users, /<grafana_readonly>\s*<readonly>1<\/readonly>/);
     assert.match(env.ALERT_WEBHOOK_URL!, /^https?:\/\//);
     const mounts = Object.fromEntries(grafana.volumes!.map((v) => [v.target, v]));
     assert.equal(mounts['/etc/grafana/provisioning']?.source, join(REPO_ROOT, 'grafana', 'provisioning'));

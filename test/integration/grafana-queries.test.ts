@@ -1,10 +1,12 @@
 // Needs: ClickHouse of the local stack (18.16). Every Grafana panel, annotation and variable
 // query, and the hype alert rule's query, with the ClickHouse plugin's macros expanded, on the
 // real server: each returns exactly the rows computed in JavaScript from the loaded records.
+// The queries run as the stack's read-only `grafana` user, as Grafana itself connects.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrate } from '../../clickhouse/migrations.ts';
 import type { SqlRunner } from '../../clickhouse/sql.ts';
+import { envValue } from '../../core/config.ts';
 import { createClickHouse } from '../../connectors/clickhouse/client.ts';
 import { httpSql } from '../../connectors/clickhouse/httpSql.ts';
 import { buildDashboards } from '../../grafana/dashboards.ts';
@@ -23,6 +25,9 @@ describe('Grafana queries on ClickHouse 18.16', () => {
   const admin = createClickHouse(endpoints.clickhouse, null);
   const client = createClickHouse(endpoints.clickhouse, database);
   const sql: SqlRunner = httpSql(client);
+  // The read-only user Grafana's data source connects as (stack/clickhouse/run.sh, docker-compose.yml).
+  const grafanaClient = createClickHouse({ ...endpoints.clickhouse, user: 'grafana', password: envValue('CLICKHOUSE_GRAFANA_PASSWORD') }, database);
+  const asGrafana: SqlRunner = httpSql(grafanaClient);
 
   before(async () => {
     await admin.command({ query: `CREATE DATABASE ${database}` });
@@ -33,6 +38,7 @@ describe('Grafana queries on ClickHouse 18.16', () => {
   after(async () => {
     await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await client.close();
+    await grafanaClient.close();
     await admin.close();
   });
 
@@ -45,7 +51,7 @@ describe('Grafana queries on ClickHouse 18.16', () => {
   for (const check of checks) {
     it(`${check.label} returns the expected rows`, async () => {
       assert.ok(check.expected.length > 0, 'the data set has rows for this query');
-      assertSameRows(await runCheck(sql, check), check.expected, check.label, check.tolerance);
+      assertSameRows(await runCheck(asGrafana, check), check.expected, check.label, check.tolerance);
     });
   }
 
@@ -55,8 +61,19 @@ describe('Grafana queries on ClickHouse 18.16', () => {
     const ctx = { fromMs: nowMs - fromSeconds * 1000, toMs: nowMs - toSeconds * 1000, intervalMs: 1000, variables: {} };
     const expected = hypeAlertExpectation(insight, ctx);
     assert.deepEqual(expected.find((r) => r.channel === insight.channel)?.hypes, 1, 'the planted hype began 2 minutes before "now"');
-    assertSameRows(await sql.rows(expandMacros(rawSql, ctx)), expected, 'hype alert');
+    assertSameRows(await asGrafana.rows(expandMacros(rawSql, ctx)), expected, 'hype alert');
     const later = { ...ctx, fromMs: ctx.fromMs + 3_600_000, toMs: ctx.toMs + 3_600_000 };
-    assertSameRows(await sql.rows(expandMacros(rawSql, later)), hypeAlertExpectation(insight, later), 'hype alert an hour later');
+    assertSameRows(await asGrafana.rows(expandMacros(rawSql, later)), hypeAlertExpectation(insight, later), 'hype alert an hour later');
+  });
+
+  it('Grafana\'s user reads but cannot write, alter or drop', async () => {
+    assert.ok((await asGrafana.rows('SELECT count() AS n FROM hype FINAL')).length === 1);
+    for (const statement of [
+      `INSERT INTO hype_starts (room_id, channel, begin_time, begin_ms, messages, rate_per_min, baseline_rate_per_min, z_score) VALUES ('1', 'x', 0, 0, 0, 0, 0, 0)`,
+      'ALTER TABLE hype DELETE WHERE 1', 'DROP TABLE hype', `CREATE TABLE ${database}.sneaky (a UInt8) ENGINE = Memory`,
+    ]) {
+      await assert.rejects(asGrafana.command(statement), /Code: 164|readonly/i, statement);
+    }
+    assert.equal((await sql.rows<{ n: string }>('SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = \'hype\''))[0]!.n, '1', 'hype is still there');
   });
 });
