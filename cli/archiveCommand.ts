@@ -1,5 +1,5 @@
 import { endpointsFromEnv } from '../core/config.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError, messageOf } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Progress } from '../core/progress.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
@@ -80,11 +80,12 @@ export async function archiveCommand(argv: readonly string[]): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  await Promise.race([archiver.finished, stopped]);
+  const failure = await Promise.race([archiver.finished.then(() => null), stopped.then(() => null), archiver.failed]);
   clearInterval(status);
   clearInterval(ticker);
   await archiver.stop();
   progress.finish(progressState());
   console.log(JSON.stringify(archiver.stats));
-  return 0;
+  if (failure) log.error('the consumer stopped on an error Kafka will not retry; exiting so a supervisor restarts the archiver', { error: messageOf(failure) });
+  return failure ? 1 : 0;
 }

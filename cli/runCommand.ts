@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { endpointsFromEnv } from '../core/config.ts';
+import { messageOf } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { AvroSerde } from '../schemas/serde.ts';
@@ -29,11 +30,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   await runtime.start();
   log.info('topology running');
   const status = setInterval(() => log.info('status', { ...runtime.stats }), 10_000);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signalled = new Promise<null>((resolve) => {
+    process.once('SIGINT', () => resolve(null));
+    process.once('SIGTERM', () => resolve(null));
   });
+  const failure = await Promise.race([signalled, runtime.failed]);
   clearInterval(status);
   await runtime.stop();
-  return 0;
+  if (failure) log.error('the consumer stopped on an error Kafka will not retry; exiting so a supervisor restarts this instance', { error: messageOf(failure) });
+  return failure ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Kafka } from 'kafkajs';
 import { endpointsFromEnv, type Endpoints } from '../core/config.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError, messageOf } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { LagProbeLoop, probeConsumerLag } from '../connectors/kafka/lagProbe.ts';
@@ -55,9 +55,10 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
 
   let lastRecords = -1;
   let quietSinceMs = Date.now();
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const failure = await new Promise<Error | null>((resolve) => {
+    process.once('SIGINT', () => resolve(null));
+    process.once('SIGTERM', () => resolve(null));
+    void sink.failed.then(resolve);
     const status = setInterval(() => log.info('status', { ...sink.stats }), 10_000);
     status.unref();
     if (idleExitMs === undefined) return;
@@ -67,14 +68,15 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
         quietSinceMs = Date.now();
       } else if (Date.now() - quietSinceMs >= idleExitMs) {
         clearInterval(idle);
-        resolve();
+        resolve(null);
       }
     }, 100);
   });
   await lag?.stop();
   await sink.stop();
   console.log(JSON.stringify(sink.stats));
-  return 0;
+  if (failure) log.error('the consumer stopped on an error Kafka will not retry; exiting so a supervisor restarts the sink', { error: messageOf(failure) });
+  return failure ? 1 : 0;
 }
 
 /**

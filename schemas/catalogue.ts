@@ -16,6 +16,8 @@ export interface TopicSpec {
   /** `retention.ms`; -1 keeps forever. */
   readonly retentionMs: number;
   readonly cleanupPolicy: 'delete' | 'compact';
+  /** `max.message.bytes` when a record may exceed the broker's default (1 MiB), e.g. checkpoints. */
+  readonly maxMessageBytes?: number;
   /** What the topic is for, in one line. */
   readonly doc: string;
 }

@@ -1,8 +1,9 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
+import { CompressionTypes, type Consumer, type EachBatchPayload, type Kafka, type Producer, type Transaction } from 'kafkajs';
 import { PulseError, messageOf } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { createTopics } from '../connectors/kafka/admin.ts';
 import { readCompactedTopic } from '../connectors/kafka/compactedTopic.ts';
+import { fatalCrash } from '../connectors/kafka/fatalCrash.ts';
 import { TOPICS, type TopicId } from '../schemas/catalogue.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
 import type { ChatEvent, ChatMessage, DeadLetter } from '../schemas/types.ts';
@@ -31,6 +32,9 @@ export interface TopologyOptions {
 const OUTPUT_TOPIC: Record<OutputKind, TopicId> = {
   chatRates: 'chatRates', subActivity: 'subActivity', subBursts: 'subBursts', hype: 'hype', hypeStarts: 'hypeStarts', adWindows: 'adWindows', lateRecords: 'lateRecords',
 };
+
+/** Largest checkpoint record, bytes (compressed, as the broker counts it). */
+const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Internal compacted topic holding each task's latest checkpoint. */
 export function checkpointTopic(prefix: string): string {
@@ -69,6 +73,8 @@ export class TopologyRuntime {
   private ready: Promise<void> = Promise.resolve();
   /** Counters for status lines and tests. */
   readonly stats = { records: 0, outputs: 0, transactions: 0, deadLetters: 0, restoredTasks: 0 };
+  /** Resolves with the error if Kafka's client gives up on the consumer (see {@link fatalCrash}). */
+  readonly failed: Promise<Error>;
 
   constructor(private readonly options: TopologyOptions) {
     this.log = options.log ?? createLogger('topology');
@@ -76,6 +82,7 @@ export class TopologyRuntime {
     this.inputPrefix = options.inputPrefix ?? '';
     this.consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, sessionTimeout: 15_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, maxBytesPerPartition: options.maxBatchBytes ?? 1_048_576 });
     this.producer = options.kafka.producer({ transactionalId: `${options.groupId}-${options.instanceId}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 2_000 } });
+    this.failed = fatalCrash(this.consumer);
   }
 
   private name(id: TopicId): string {
@@ -91,7 +98,9 @@ export class TopologyRuntime {
     // idempotent, so a loser simply tries again.
     await retrying(this.log, 'creating topics and registering schemas', async () => {
       await createTopics(kafka, ([...outputs, 'chatMessages', 'chatEvents'] as TopicId[]).map((id) => ({ ...TOPICS[id], name: this.name(id) })));
-      await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', doc: 'topology checkpoints' }]);
+      // A task's checkpoint holds every channel's hype and ad state: with thousands of channels
+      // per partition it outgrows the broker's default 1 MiB per record.
+      await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', maxMessageBytes: CHECKPOINT_MAX_BYTES, doc: 'topology checkpoints' }]);
       for (const id of outputs) this.encoders.set(id, await serde.encoder(await serde.registerTopic(TOPICS[id], this.name(id))));
     });
     await this.producer.connect();
@@ -129,7 +138,7 @@ export class TopologyRuntime {
     for (let attempt = 1; ; attempt++) {
       const tx: Transaction = await this.producer.transaction();
       try {
-        for (const chunk of produceChunks(topicMessages)) await tx.sendBatch({ topicMessages: chunk });
+        for (const chunk of produceChunks(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression: CompressionTypes.GZIP });
         await tx.sendOffsets({ consumerGroupId: this.options.groupId, topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.offset }] }] });
       } catch (error) {
         await tx.abort().catch(() => undefined);

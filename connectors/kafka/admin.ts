@@ -32,6 +32,7 @@ export async function createTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
           configEntries: [
             { name: 'retention.ms', value: String(s.retentionMs) },
             { name: 'cleanup.policy', value: s.cleanupPolicy },
+            ...(s.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }] : []),
           ],
         })),
       }).catch((error: unknown) => {

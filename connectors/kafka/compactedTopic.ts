@@ -30,7 +30,8 @@ export async function readCompactedTopic(kafka: Kafka, topic: string, options: R
   }
   if (high === 0) return latest;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const reader = kafka.consumer({ groupId: options.groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+  // Checkpoints can be large (the topology's up to 64 MiB): fetch whole records.
+  const reader = kafka.consumer({ groupId: options.groupId, readUncommitted: false, maxWaitTimeInMs: 100, maxBytesPerPartition: 64 << 20, maxBytes: 128 << 20 });
   await reader.connect();
   try {
     await reader.subscribe({ topic, fromBeginning: true });

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { fatalCrash } from './fatalCrash.ts';
 import { PulseError, messageOf } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
@@ -68,6 +69,8 @@ export interface SinkConsumerStats {
  */
 export class SinkConsumer<Item> {
   readonly stats: SinkConsumerStats = { records: 0, items: 0, batches: 0, deadLetters: 0, failedWrites: 0, commits: 0 };
+  /** Resolves with the error if Kafka's client gives up on the consumer (see {@link fatalCrash}). */
+  readonly failed: Promise<Error>;
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private buffer: Array<{ item: Item; source: SourceRecord }> = [];
@@ -85,6 +88,7 @@ export class SinkConsumer<Item> {
   constructor(private readonly options: SinkConsumerOptions<Item>) {
     this.consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, maxWaitTimeInMs: Math.min(500, options.maxWaitMs) });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.failed = fatalCrash(this.consumer);
   }
 
   /** True when nothing is buffered or being written: everything taken so far is written and committed (or its commit failed). */

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { fatalCrash } from '../kafka/fatalCrash.ts';
 import { PulseError, messageOf } from '../../core/errors.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 import { retryWithBackoff } from '../../core/retry.ts';
@@ -107,6 +108,8 @@ export class Archiver {
   readonly stats: ArchiverStats = { records: 0, rows: 0, deadLetters: 0, objects: 0, inputBytes: 0, objectBytes: 0, skippedObjects: 0, skippedRecords: 0 };
   /** Resolves when `once` or `untilIdleMs` says the run is complete; call {@link stop} then. */
   readonly finished: Promise<void>;
+  /** Resolves with the error if Kafka's client gives up on the consumer (see {@link fatalCrash}). */
+  readonly failed: Promise<Error>;
   private finish!: () => void;
   private readonly log: Logger;
   private readonly policy: RollPolicy;
@@ -135,6 +138,7 @@ export class Archiver {
     this.finished = new Promise((resolve) => (this.finish = resolve));
     this.consumer = options.kafka.consumer({ groupId: options.groupId, sessionTimeout: 20_000, heartbeatInterval: 2_000, readUncommitted: false });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.failed = fatalCrash(this.consumer);
   }
 
   /** Checks MinIO and the bucket, prepares the dead-letter topic, joins the group and starts archiving. */
