@@ -1,10 +1,10 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { endpointsFromEnv } from '../core/config.ts';
+import { endpointsFromEnv, envValue } from '../core/config.ts';
 import { UsageError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Progress } from '../core/progress.ts';
 import { replay } from '../connectors/replay/replay.ts';
-import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
+import { chatSource, chatSourceOptionsFromEnv, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import type { IngestStats } from '../connectors/twitch/chatIngest.ts';
 import { DEFAULT_INGEST_TOPICS, REPLAY_CHECKPOINT_TOPIC, openCheckpointedIngest, openKafkaIngest, type IngestTopicNames } from '../connectors/twitch/ingestToKafka.ts';
 import { replayArchiveCommand } from './archiveReplayCommand.ts';
@@ -103,21 +103,13 @@ export async function ingestCommand(argv: readonly string[]): Promise<number> {
   const log = createLogger('ingest');
   const { ingester, producer, close } = await openKafkaIngest(endpointsFromEnv(), 'ingest');
   const progress = new Progress('ingest', { unit: 'lines' });
-  const ircUrl = process.env.TWITCH_IRC_URL ? new URL(process.env.TWITCH_IRC_URL) : undefined;
-  const subscription = chatSource({
-    channels,
-    token: process.env.TWITCH_OAUTH_TOKEN || undefined,
-    username: process.env.TWITCH_USERNAME || undefined,
-    server: ircUrl?.hostname,
-    port: ircUrl ? Number(ircUrl.port || (ircUrl.protocol === 'wss:' ? 443 : 80)) : undefined,
-    secure: ircUrl ? ircUrl.protocol === 'wss:' : undefined,
-  }, (n) => {
+  const subscription = chatSource(chatSourceOptionsFromEnv(channels), (n) => {
     if (n.kind === 'join_failed') log.warn('channel not joined', { channel: n.channel, reason: n.reason });
   }).subscribe((raw) => {
     ingester.line(raw.line, raw.receivedAtMs);
     progress.update({ done: ingester.stats.lines, extra: `messages ${ingester.stats.messages}  events ${ingester.stats.eventTotal}  kafka buffered ${producer.snapshot().buffered}` });
   });
-  log.info('ingesting live chat', { channels: channels.join(','), anonymous: !process.env.TWITCH_OAUTH_TOKEN });
+  log.info('ingesting live chat', { channels: channels.join(','), anonymous: !envValue('TWITCH_OAUTH_TOKEN') });
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

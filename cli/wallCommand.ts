@@ -3,7 +3,7 @@ import { ConfigError, UsageError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Pacer } from '../connectors/simulator/pacer.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
-import { chatSource, normaliseChannels } from '../connectors/twitch/chatSource.ts';
+import { chatSource, chatSourceOptionsFromEnv, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import { WallFeed, type StatusUpdate } from '../connectors/wall/feed.ts';
 import { feedPaced, serveInProcessWall, type RunningWall } from '../connectors/wall/run.ts';
 import { WallServer } from '../connectors/wall/server.ts';
@@ -93,19 +93,11 @@ async function liveFeeding(channels: readonly string[], listen: { host: string; 
   const mode = `live: ${channels.map((c) => `#${c}`).join(' ')}`;
   const running = await serveInProcessWall({ ...listen, mode });
   const log = createLogger('start');
-  const ircUrl = process.env.TWITCH_IRC_URL ? new URL(process.env.TWITCH_IRC_URL) : undefined;
   let joined = 0;
   return {
     running, mode, extra: () => `  joined ${joined}/${channels.length}`,
     begin() {
-      const subscription = chatSource({
-        channels,
-        token: process.env.TWITCH_OAUTH_TOKEN || undefined,
-        username: process.env.TWITCH_USERNAME || undefined,
-        server: ircUrl?.hostname,
-        port: ircUrl ? Number(ircUrl.port || (ircUrl.protocol === 'wss:' ? 443 : 80)) : undefined,
-        secure: ircUrl ? ircUrl.protocol === 'wss:' : undefined,
-      }, (n) => {
+      const subscription = chatSource(chatSourceOptionsFromEnv(channels), (n) => {
         if (n.kind === 'joined') joined++;
         if (n.kind === 'join_failed') log.warn('channel not joined', { channel: n.channel, reason: n.reason });
       }).subscribe((raw) => running.wall.line(raw.line, raw.receivedAtMs));

@@ -1,6 +1,7 @@
 import tmi from 'tmi.js';
 import { Observable } from 'rxjs';
 import { ConfigError } from '../../core/errors.ts';
+import { envValue } from '../../core/config.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
 
 /** One raw line as it arrived, with the time it was read. */
@@ -28,6 +29,23 @@ export interface ChatSourceOptions {
   readonly joinIntervalMs?: number;
   readonly clock?: () => number;
   readonly log?: Logger;
+}
+
+/**
+ * Options for `channels` from the environment: `TWITCH_OAUTH_TOKEN` (or `_FILE`; anonymous when
+ * empty), `TWITCH_USERNAME` and `TWITCH_IRC_URL` (Twitch's chat server by default).
+ */
+export function chatSourceOptionsFromEnv(channels: readonly string[], env: NodeJS.ProcessEnv = process.env): ChatSourceOptions {
+  const url = new URL(envValue('TWITCH_IRC_URL', env));
+  const secure = url.protocol === 'wss:';
+  return {
+    channels,
+    token: envValue('TWITCH_OAUTH_TOKEN', env) || undefined,
+    username: envValue('TWITCH_USERNAME', env),
+    server: url.hostname,
+    port: Number(url.port || (secure ? 443 : 80)),
+    secure,
+  };
 }
 
 /** What the source reports besides lines. */
