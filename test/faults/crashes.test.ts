@@ -6,24 +6,21 @@
 // ground truth, every bad record must be a dead letter with its reason, no process may have
 // exited on its own, and no secret may appear in any output.
 import assert from 'node:assert/strict';
-import avro from 'avsc';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { createClickHouse } from '../../connectors/clickhouse/client.ts';
-import { TABLE_MAPPINGS } from '../../connectors/clickhouse/tables.ts';
 import { seededRandom, simulateChat, simulatedChannels } from '../../connectors/simulator/chatSimulator.ts';
 import { ChatIngester } from '../../connectors/twitch/chatIngest.ts';
-import { createMinio } from '../../connectors/minio/client.ts';
-import { TOPICS, loadSchema, type TopicId } from '../../schemas/catalogue.ts';
+import { TOPICS, type TopicId } from '../../schemas/catalogue.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { ChatEvent, ChatMessage, DeadLetter } from '../../schemas/types.ts';
-import { plainJson, verifyArchive } from '../integration/archiveKit.ts';
 import { endpoints, testKafka, uniqueName } from '../integration/harness.ts';
 import { migrateInto } from '../integration/sinkCli.ts';
-import { CHAT_TABLES, IDENTITY, canonical } from '../support/clickhouseRows.ts';
+import { CHAT_TABLES } from '../support/clickhouseRows.ts';
 import { hostileLines } from './hostileLines.ts';
-import { ManagedProcess, decodeAll, expectedDerived, readTopic, sleep, untilSettled } from './kit.ts';
+import { ManagedProcess, decodeAll, readTopic, sleep, untilSettled } from './kit.ts';
+import { assertArchiveExact, assertDerivedExact, assertTablesExact } from './verify.ts';
 
 const FUZZED_LINES = 100_000;
 const GARBAGE_RECORDS = 300;
@@ -38,11 +35,9 @@ describe('fault suite: kill -9 of every process, hostile input', () => {
   const env = { ...process.env, ...SECRETS, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info' };
   const name = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
   const processes: ManagedProcess[] = [];
-  const ch = createClickHouse({ ...endpoints.clickhouse, database });
 
   after(async () => {
     await Promise.all(processes.map((p) => p.stop(2_000)));
-    await ch.close();
     const admin = createClickHouse({ ...endpoints.clickhouse, database: 'default' });
     await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
     await admin.close();
@@ -133,12 +128,9 @@ describe('fault suite: kill -9 of every process, hostile input', () => {
     assert.equal((await readTopic(kafka, name('moderation'))).length, truth.moderation);
 
     // Kafka, derived: what the tasks yield in-process over the same partitions.
-    const derived = await expectedDerived(serde, messageRecords.decoded, eventRecords.decoded, { messages: name('chatMessages'), events: name('chatEvents'), output: name });
-    assert.ok(derived.chatRates!.length > 200 && derived.subActivity!.length > 0 && derived.hype!.length > 0 && derived.adWindows!.length > 0, `the input yields every kind of result: ${Object.entries(derived).map(([k, v]) => `${k} ${v.length}`).join(', ')}`);
-    for (const id of Object.keys(derived) as TopicId[]) {
-      const got = (await decodeAll(serde, await readTopic(kafka, name(id)))).decoded.map((r) => JSON.stringify(r.decoded)).sort();
-      assert.deepEqual(got, derived[id], `${id}: each result once, equal to an uninterrupted in-process run`);
-    }
+    const place = { kafka, serde, endpoints, database, name };
+    const derived = await assertDerivedExact(place, messageRecords.decoded, eventRecords.decoded);
+    assert.ok(derived.chatRates!.length > 200 && derived.subActivity!.length > 0 && derived.hype!.length > 0 && derived.adWindows!.length > 0, `the input yields every kind of result: ${Object.entries(derived).map(([k, v]) => `${k} ${v!.length}`).join(', ')}`);
 
     // Dead letters: each broken line once (replay, transactional), each garbage record once from
     // the topology (transactional) and at least once from the sink and the archiver.
@@ -150,30 +142,10 @@ describe('fault suite: kill -9 of every process, hostile input', () => {
     assert.deepEqual(offsetsOf('topology').sort(), garbageOffsets, 'the topology dead-letters each garbage record once');
     for (const stage of ['clickhouse-sink', 'archive']) assert.deepEqual([...new Set(offsetsOf(stage))].sort(), garbageOffsets, `${stage} dead-letters every garbage record`);
 
-    // ClickHouse: each table holds exactly its topic's rows.
-    for (const id of CHAT_TABLES) {
-      const mapping = TABLE_MAPPINGS.find((m) => m.topic === id)!;
-      const values = (await decodeAll(serde, await readTopic(kafka, name(id)))).decoded.map((r) => r.decoded);
-      const want = new Map<string, string>();
-      for (const value of values) {
-        const row = mapping.toRow(value as never);
-        want.set(JSON.stringify(IDENTITY[mapping.table]!.map((c) => row[c])), canonical(row));
-      }
-      const got = (await (await ch.query({ query: `SELECT * FROM ${mapping.table} FINAL`, format: 'JSONEachRow', clickhouse_settings: { max_read_buffer_size: '65536' } })).json<Record<string, unknown>>()).map(canonical).sort();
-      assert.deepEqual(got, [...want.values()].sort(), `${mapping.table} holds exactly its topic's rows`);
-    }
-
-    // MinIO: every raw record in exactly one archived row, garbage as dead letters.
-    const minio = createMinio(endpoints.minio);
-    for (const [id, records] of [['chatMessages', [...messageRecords.decoded, ...messageRecords.undecodable]], ['chatEvents', eventRecords.decoded]] as const) {
-      const all = [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset);
-      await verifyArchive(minio, endpoints.minio.bucket, {
-        topic: name(id), partitions: TOPICS[id].partitions, transactional: true,
-        records: all.map((r) => ({ partition: r.partition, offset: r.offset, key: r.key, timestampMs: r.timestampMs, value: r.value ?? Buffer.alloc(0) })),
-        deadOffsets: new Set(id === 'chatMessages' ? garbageOffsets : []),
-        decode: plainJson(avro.Type.forSchema(loadSchema(TOPICS[id]) as avro.Schema)),
-      });
-    }
+    // ClickHouse: each table holds exactly its topic's rows. MinIO: every raw record in exactly
+    // one archived row, garbage as dead letters.
+    await assertTablesExact(place);
+    await assertArchiveExact(place, [...messageRecords.decoded, ...messageRecords.undecodable], eventRecords.decoded, garbageOffsets);
 
     // Secrets: none in any output of any run.
     for (const p of processes) {

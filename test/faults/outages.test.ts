@@ -7,22 +7,19 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
-import avro from 'avsc';
 import { createClickHouse } from '../../connectors/clickhouse/client.ts';
-import { TABLE_MAPPINGS } from '../../connectors/clickhouse/tables.ts';
-import { createMinio } from '../../connectors/minio/client.ts';
 import { simulateChat, simulatedChannels } from '../../connectors/simulator/chatSimulator.ts';
 import { ChatIngester } from '../../connectors/twitch/chatIngest.ts';
-import { TOPICS, loadSchema, type TopicId } from '../../schemas/catalogue.ts';
+import { TOPICS, type TopicId } from '../../schemas/catalogue.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { ChatEvent, ChatMessage } from '../../schemas/types.ts';
 import { stackServices } from '../../stack/services.ts';
 import { stackDown, stackUp } from '../../stack/supervisor.ts';
-import { plainJson, verifyArchive } from '../integration/archiveKit.ts';
 import { endpoints, testKafka, uniqueName } from '../integration/harness.ts';
 import { migrateInto } from '../integration/sinkCli.ts';
-import { CHAT_TABLES, IDENTITY, canonical } from '../support/clickhouseRows.ts';
-import { ManagedProcess, decodeAll, expectedDerived, readTopic, sleep, untilSettled } from './kit.ts';
+import { CHAT_TABLES } from '../support/clickhouseRows.ts';
+import { ManagedProcess, decodeAll, readTopic, sleep, untilSettled } from './kit.ts';
+import { assertArchiveExact, assertDerivedExact, assertTablesExact } from './verify.ts';
 
 const OUTAGES: ReadonlyArray<{ service: string; ms: number }> = [
   { service: 'kafka', ms: 60_000 },
@@ -109,35 +106,10 @@ describe('fault suite: outages of every server while chat flows', () => {
     const eventRecords = await decodeAll<ChatEvent>(serde, await readTopic(kafka, name('chatEvents')));
     assert.deepEqual(messageRecords.decoded.map((r) => r.decoded.id).sort(), [...truth.messages].sort(), 'each chat message once');
     assert.deepEqual(eventRecords.decoded.map((r) => r.decoded.id).sort(), [...truth.events].sort(), 'each chat event once');
-    const derived = await expectedDerived(serde, messageRecords.decoded, eventRecords.decoded, { messages: name('chatMessages'), events: name('chatEvents'), output: name });
-    for (const id of Object.keys(derived) as TopicId[]) {
-      const got = (await decodeAll(serde, await readTopic(kafka, name(id)))).decoded.map((r) => JSON.stringify(r.decoded)).sort();
-      assert.deepEqual(got, derived[id], `${id}: each result once`);
-    }
-    const ch = createClickHouse({ ...endpoints.clickhouse, database });
-    try {
-      for (const id of CHAT_TABLES) {
-        const mapping = TABLE_MAPPINGS.find((m) => m.topic === id)!;
-        const values = (await decodeAll(serde, await readTopic(kafka, name(id)))).decoded.map((r) => r.decoded);
-        const want = new Map<string, string>();
-        for (const value of values) {
-          const row = mapping.toRow(value as never);
-          want.set(JSON.stringify(IDENTITY[mapping.table]!.map((c) => row[c])), canonical(row));
-        }
-        const got = (await (await ch.query({ query: `SELECT * FROM ${mapping.table} FINAL`, format: 'JSONEachRow', clickhouse_settings: { max_read_buffer_size: '65536' } })).json<Record<string, unknown>>()).map(canonical).sort();
-        assert.deepEqual(got, [...want.values()].sort(), `${mapping.table} holds exactly its topic's rows`);
-      }
-    } finally {
-      await ch.close();
-    }
-    const minio = createMinio(endpoints.minio);
-    for (const [id, records] of [['chatMessages', messageRecords.decoded], ['chatEvents', eventRecords.decoded]] as const) {
-      await verifyArchive(minio, endpoints.minio.bucket, {
-        topic: name(id), partitions: TOPICS[id].partitions, transactional: true,
-        records: records.map((r) => ({ partition: r.partition, offset: r.offset, key: r.key, timestampMs: r.timestampMs, value: r.value ?? Buffer.alloc(0) })),
-        decode: plainJson(avro.Type.forSchema(loadSchema(TOPICS[id]) as avro.Schema)),
-      });
-    }
+    const place = { kafka, serde, endpoints, database, name };
+    await assertDerivedExact(place, messageRecords.decoded, eventRecords.decoded);
+    await assertTablesExact(place);
+    await assertArchiveExact(place, messageRecords.decoded, eventRecords.decoded);
     console.log(`outages: ${OUTAGES.map((o) => `${o.service} ${Math.round(downFor[o.service]! / 1000)} s`).join(', ')} at ${Math.round(ratePerS)} messages/s; ${truth.messages.length} messages, ${truth.events.length} events; lost 0, counted twice 0`);
   });
 });
