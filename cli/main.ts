@@ -14,8 +14,9 @@ usage: twitch-pulse <command> [options]
   schemas register         register every topic's Avro schema (BACKWARD compatibility)
   topics create|list       create the catalogue's topics (idempotent), or list them
   ingest --channels a,b    live Twitch chat (tmi.js, anonymous by default) into Kafka
-  replay FILE|- [--speed N | --max]
-                           recorded raw IRC lines into Kafka (default: as fast as possible)
+  replay FILE|- [--speed N | --max] [--checkpoint NAME]
+                           recorded raw IRC lines into Kafka (default: as fast as possible;
+                           --checkpoint: exactly once across restarts, resumes where it stopped)
   replay --from-archive s3://BUCKET/TOPIC[/PREFIX] [--to-topic T]
                            archived Parquet objects back into Kafka, in offset order
   archive [--topics a,b] [--once | --until-idle-ms N]
