@@ -34,6 +34,27 @@ export async function createTestTopic(kafka: Kafka, topic: string, partitions = 
   }
 }
 
+/**
+ * Sum of a topic's end offsets. Right after a topic is created or the broker restarted,
+ * leadership may still be settling, so NOT_LEADER answers are retried for up to 10 s.
+ */
+export async function endOffsetSum(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+      } catch (error) {
+        if (attempt >= 50) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Reads every message of `topic` from the beginning until `count` have arrived or `timeoutMs` passes. */
 export async function consumeAll(
   kafka: Kafka,

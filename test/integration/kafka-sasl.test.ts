@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { REPO_ROOT, envPort } from '../../core/config.ts';
 import { createTopics } from '../../connectors/kafka/admin.ts';
 import { ALL_TOPICS, TOPICS } from '../../schemas/catalogue.ts';
-import { testKafka } from './harness.ts';
+import { endOffsetSum, testKafka } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-sasl-'));
 const lines = readFileSync(new URL('../fixtures/irc/privmsg.log', import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('@'));
@@ -30,14 +30,8 @@ function replayOverSasl(password: string) {
   return spawnSync(process.execPath, ['bin/twitch-pulse.mjs', 'replay', chatFile, '--max'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
 }
 
-async function messagesEndOffset(): Promise<number> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(TOPICS.chatMessages.name)).reduce((n, p) => n + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
+function messagesEndOffset(): Promise<number> {
+  return endOffsetSum(testKafka(), TOPICS.chatMessages.name);
 }
 
 describe('Kafka over SASL', () => {

@@ -6,29 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
-import type { Kafka } from 'kafkajs';
 import { REPO_ROOT } from '../../core/config.ts';
 import { createTopics } from '../../connectors/kafka/admin.ts';
 import { ALL_TOPICS, TOPICS } from '../../schemas/catalogue.ts';
-import { testKafka } from './harness.ts';
-
-async function endOffsets(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    // Right after a topic is created or the broker restarted, leadership may still be settling.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-      } catch (error) {
-        if (attempt >= 50) throw error;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
+import { endOffsetSum, testKafka } from './harness.ts';
 
 describe('twitch-pulse replay', () => {
   it('puts every recorded line into the raw topics or the dead-letter topic, exactly once', async () => {
@@ -41,10 +22,10 @@ describe('twitch-pulse replay', () => {
     writeFileSync(file, lines.join('\n') + '\n');
 
     const topics = [TOPICS.chatMessages, TOPICS.chatEvents, TOPICS.moderation, TOPICS.deadLetter].map((t) => t.name);
-    const before = await Promise.all(topics.map((t) => endOffsets(kafka, t)));
+    const before = await Promise.all(topics.map((t) => endOffsetSum(kafka, t)));
     const run = spawnSync(process.execPath, ['bin/twitch-pulse.mjs', 'replay', file, '--max'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
-    const after = await Promise.all(topics.map((t) => endOffsets(kafka, t)));
+    const after = await Promise.all(topics.map((t) => endOffsetSum(kafka, t)));
     const landed = after.map((a, i) => a - before[i]!);
 
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as { lines: number; messages: number; moderation: number; control: number; malformed: number; events: Record<string, number> };
