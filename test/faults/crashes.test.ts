@@ -71,7 +71,7 @@ describe('fault suite: kill -9 of every process, hostile input', () => {
 
     migrateInto(env);
     const raw = [name('chatMessages'), name('chatEvents'), name('moderation')];
-    const replay = new ManagedProcess('replay', ['replay', file, '--speed', '6', '--checkpoint', base, '--topic-prefix', prefix], env);
+    const replay = new ManagedProcess('replay', ['replay', file, '--speed', '4', '--checkpoint', base, '--topic-prefix', prefix], env);
     const topology = new ManagedProcess('topology', ['run', '--group', `${base}-topology`, '--instance', 'one', '--input-prefix', prefix, '--output-prefix', prefix, '--max-batch-bytes', '65536'], env);
     const sink = new ManagedProcess('sink', ['sink', 'clickhouse', '--group', `${base}-sink`, '--topic-prefix', prefix, '--topics', CHAT_TABLES.join(','), '--max-rows', '2000', '--max-wait-ms', '500'], env);
     const archive = new ManagedProcess('archive', ['archive', '--group', `${base}-archive`, '--topics', raw.join(','), '--dead-letter-topic', name('deadLetter'), '--max-wait-ms', '2000'], env);

@@ -15,7 +15,7 @@ import type { ChatEvent, ChatMessage, DeadLetter, Moderation } from '../../schem
 import { committedValues, endpoints, kill, testKafka, uniqueName } from './harness.ts';
 
 function replayProcess(file: string, prefix: string, checkpoint: string) {
-  const child = spawn(process.execPath, ['bin/twitch-pulse.mjs', 'replay', file, '--speed', '15', '--checkpoint', checkpoint, '--topic-prefix', prefix], {
+  const child = spawn(process.execPath, ['bin/twitch-pulse.mjs', 'replay', file, '--speed', '6', '--checkpoint', checkpoint, '--topic-prefix', prefix], {
     cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' },
   });
   let stdout = '';
@@ -52,8 +52,9 @@ describe('replay --checkpoint: exactly once across kill -9', () => {
     for (let run = 0; ; run++) {
       const replay = replayProcess(file, prefix, checkpoint);
       if (run < 4) {
-        // Start-up (tsx, topics, schemas, reading the checkpoint) takes a few seconds; kill after it.
-        const killAfterMs = 5_000 + random() * 6_000;
+        // Start-up (tsx, topics, schemas, reading the checkpoint) takes a few seconds; kill after
+        // it. At --speed 6 the 4 simulated minutes take 40 s, so four kills land on a fast machine too.
+        const killAfterMs = 5_000 + random() * 4_000;
         const outcome = await Promise.race([replay.exited.then(() => 'exited' as const), new Promise<'kill'>((r) => setTimeout(() => r('kill'), killAfterMs))]);
         if (outcome === 'kill') {
           await kill(replay.child);
