@@ -9,7 +9,7 @@
 #   KAFKA_CONTROLLER_PORT   default 9093  (KRaft controller listener, 127.0.0.1 only)
 #   KAFKA_SASL_PORT         default 9094  (SASL_PLAINTEXT listener, mechanism PLAIN, 127.0.0.1 only)
 #   KAFKA_SASL_USERNAME     default twitchpulse         (the one user of the SASL listener)
-#   KAFKA_SASL_PASSWORD     default twitchpulse-secret
+#   KAFKA_SASL_PASSWORD     default: generated once, kept in ${STACK_DIR}/kafka/sasl-password (mode 600)
 #   KAFKA_HEAP_OPTS         default "-Xms512m -Xmx1g"
 #   KAFKA_AUTO_CREATE_TOPICS default true
 #   KAFKA_CLUSTER_ID        cluster id used when formatting a new data dir
@@ -31,11 +31,6 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
 SASL_USER="${KAFKA_SASL_USERNAME:-twitchpulse}"
-SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-twitchpulse-secret}"
-if [[ ! "${SASL_USER}${SASL_PASSWORD}" =~ ^[A-Za-z0-9._-]+$ ]]; then
-  log "KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD for the local broker may hold only letters, digits, . _ -"
-  exit 1
-fi
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 KAFKA_AUTO_CREATE_TOPICS="${KAFKA_AUTO_CREATE_TOPICS:-true}"
 # 16 bytes "twitch-pulse-kaf", base64url without padding (the format Kafka expects).
@@ -56,6 +51,22 @@ log() { echo "[kafka/run] $*" >&2; }
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="${JAVA_HOME}/bin/java"; else JAVA="java"; fi
 
 mkdir -p "${CONF_DIR}" "${DATA_DIR}" "${LOG_DIR}"
+
+# No password is committed anywhere: without KAFKA_SASL_PASSWORD the broker's SASL user gets a
+# random one on first start, kept beside the install for clients and tests to read.
+SASL_PASSWORD_FILE="${KAFKA_HOME}/sasl-password"
+if [[ -n "${KAFKA_SASL_PASSWORD:-}" ]]; then
+  SASL_PASSWORD="${KAFKA_SASL_PASSWORD}"
+else
+  if [[ ! -s "${SASL_PASSWORD_FILE}" ]]; then
+    (umask 077; head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' > "${SASL_PASSWORD_FILE}")
+  fi
+  SASL_PASSWORD="$(cat "${SASL_PASSWORD_FILE}")"
+fi
+if [[ ! "${SASL_USER}${SASL_PASSWORD}" =~ ^[A-Za-z0-9._-]+$ ]]; then
+  log "KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD for the local broker may hold only letters, digits, . _ -"
+  exit 1
+fi
 
 # Fail fast (instead of ~10 s later inside the JVM) if a port is already taken,
 # e.g. by a broker left over from an earlier run.

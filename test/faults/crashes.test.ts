@@ -6,6 +6,7 @@
 // ground truth, every bad record must be a dead letter with its reason, no process may have
 // exited on its own, and no secret may appear in any output.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
@@ -24,7 +25,9 @@ import { assertArchiveExact, assertDerivedExact, assertTablesExact } from './ver
 
 const FUZZED_LINES = 100_000;
 const GARBAGE_RECORDS = 300;
-const SECRETS = { TWITCH_OAUTH_TOKEN: 'oauth:faultsuite0token0a1b2c3d', HELIX_CLIENT_SECRET: 'faultsuite-helix-secret-9f8e7d', KAFKA_SASL_PASSWORD: 'faultsuite-sasl-password-5a6b' };
+// Made up per run (nothing secret is committed): set for every process, searched for in every output.
+const made = () => randomBytes(12).toString('hex');
+const SECRETS = { TWITCH_OAUTH_TOKEN: `oauth:${made()}`, HELIX_CLIENT_SECRET: made(), KAFKA_SASL_PASSWORD: made() };
 
 describe('fault suite: kill -9 of every process, hostile input', () => {
   const kafka = testKafka('faults');

@@ -1,4 +1,5 @@
-// Needs: Kafka of the local stack (its SASL_PLAINTEXT listener, PLAIN, user twitchpulse) and
+// Needs: Kafka of the local stack (its SASL_PLAINTEXT listener, PLAIN, user twitchpulse with the
+// password stack/kafka/run.sh generated into .stack/kafka/sasl-password) and
 // Apicurio. The real CLI talks to Kafka through SASL with the password read from a file, and
 // the password never shows in its output, not even when the broker refuses it.
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { describe, it } from 'node:test';
 import { REPO_ROOT, envPort } from '../../core/config.ts';
 import { createTopics } from '../../connectors/kafka/admin.ts';
 import { ALL_TOPICS, TOPICS } from '../../schemas/catalogue.ts';
+import { stackDir } from '../../stack/services.ts';
 import { endOffsetSum, testKafka } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-sasl-'));
@@ -38,7 +40,7 @@ describe('Kafka over SASL', () => {
   it('replays into Kafka through the SASL listener with the password from a file, never printing it', async () => {
     await createTopics(testKafka(), ALL_TOPICS);
     const before = await messagesEndOffset();
-    const password = process.env.KAFKA_SASL_PASSWORD || 'twitchpulse-secret';
+    const password = process.env.KAFKA_SASL_PASSWORD || readFileSync(`${stackDir()}/kafka/sasl-password`, 'utf8').trim();
     const run = replayOverSasl(password);
     assert.equal(run.status, 0, run.stderr);
     assert.equal((await messagesEndOffset()) - before, lines.length);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -159,7 +160,7 @@ export class HelixServer {
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? sleepMs;
     this.clientId = options.clientId ?? 'local-client-id';
-    this.clientSecret = options.clientSecret ?? 'local-client-secret';
+    this.clientSecret = options.clientSecret ?? randomBytes(16).toString('hex');
     this.seed(options.streams ?? 1_000);
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
