@@ -39,7 +39,7 @@ for (let i = 0; i < sweeps; i++) {
   console.log(JSON.stringify({
     sweep: i + 1, streams, latencyMs, refillWindowMs, driftShare,
     tookMs, boundMs: Math.round(boundMs), ratio: Number((tookMs / boundMs).toFixed(3)),
-    requests, minimumRequests, chains: sweep.stats.chains, pages: sweep.stats.pages, shortPages: sweep.stats.shortPages,
+    requests, minimumRequests, chains: sweep.stats.chains, peakChainsInFlight: sweep.stats.peakChainsInFlight, pages: sweep.stats.pages, shortPages: sweep.stats.shortPages,
     duplicates: sweep.stats.duplicates, recovered: sweep.stats.recovered, completeness: Number((liveFound / live.size).toFixed(4)),
     rateLimited: server.stats.rateLimited,
   }));

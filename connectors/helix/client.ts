@@ -1,7 +1,7 @@
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { ConfigError, HelixAuthError, HelixRequestError, UnavailableError, messageOf } from '../../core/errors.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
-import type { HelixRateLimiter } from './rateLimiter.ts';
+import type { HelixRateLimiter, RateLimitSnapshot } from './rateLimiter.ts';
 
 /** Settings of a {@link HelixClient}; validated where built. */
 export interface HelixClientOptions {
@@ -66,6 +66,11 @@ export class HelixClient {
     if (!(this.maxBackoffMs >= this.initialBackoffMs)) throw new ConfigError('maxBackoffMs', `must be >= initialBackoffMs (${this.initialBackoffMs}), got ${this.maxBackoffMs}`);
     this.log = options.log ?? createLogger('helix');
     this.sleep = options.sleep ?? sleepMs;
+  }
+
+  /** The shared rate limiter's current view of the bucket. */
+  rateLimit(): RateLimitSnapshot {
+    return this.options.limiter.snapshot();
   }
 
   /** GET `${helixUrl}/${endpoint}?params`; resolves to the parsed JSON body of a 200. */

@@ -5,7 +5,8 @@ import { createLogger } from '../../core/log.ts';
 import { HelixServer } from '../../test/servers/helixServer.ts';
 import { HelixClient } from './client.ts';
 import { HelixRateLimiter } from './rateLimiter.ts';
-import { TWITCH_STREAM_LANGUAGES, categoryTotals } from './sweep.ts';
+import { LANGUAGES_ASSUMED_LARGE } from './chainPlan.ts';
+import { categoryTotals } from './sweep.ts';
 import { helixRig, type HelixRig } from './testkit.ts';
 
 async function withRig<T>(starting: Promise<HelixRig>, body: (rig: HelixRig) => Promise<T>): Promise<T> {
@@ -29,7 +30,7 @@ describe('HelixCollector against the local Helix server', () => {
     withRig(helixRig({ streams: 1_000 }), async (rig) => {
       const sweep = await rig.collector.sweep();
       assertExact(rig, sweep.snapshots);
-      assert.equal(sweep.stats.chains, TWITCH_STREAM_LANGUAGES.length);
+      assert.equal(sweep.stats.chains, LANGUAGES_ASSUMED_LARGE + 1, 'the commonest languages alone, the rest in one chain');
       assert.equal(sweep.stats.duplicates, 0);
       assert.equal(sweep.stats.userLookups, 10);
       const live = new Map(rig.server.liveStreams().map((s) => [s.user_id, s]));
@@ -130,6 +131,35 @@ describe('HelixCollector against the local Helix server', () => {
       const boundMs = ((requests - 10) * 60_000) / 10;
       const tookMs = sweep.finishedAtMs - sweep.startedAtMs;
       assert.ok(tookMs >= boundMs * 0.99 && tookMs <= boundMs * 1.1, `took ${tookMs} ms, bound ${boundMs} ms`);
+    }));
+
+  it('plans the next sweep from the languages the last one counted: one page or less share a chain', () =>
+    withRig(helixRig({ streams: 3_000, languages: ['en', 'es', 'sv', 'da', 'fi'] }), async (rig) => {
+      await rig.collector.sweep();
+      const perLanguage = new Map<string, number>();
+      for (const s of rig.server.liveStreams()) perLanguage.set(s.language, (perLanguage.get(s.language) ?? 0) + 1);
+      const requestsBefore = rig.server.stats.streamsRequests;
+      const second = await rig.collector.sweep();
+      assertExact(rig, second.snapshots);
+      const alone = [...perLanguage.values()].filter((n) => n >= 100).length;
+      const small = [...perLanguage.values()].filter((n) => n < 100).reduce((a, n) => a + n, 0);
+      assert.equal(second.stats.chains, alone + Math.ceil(small / 100), `chains for ${JSON.stringify([...perLanguage])}`);
+      const minimumPages = [...perLanguage.values()].filter((n) => n >= 100).reduce((a, n) => a + Math.ceil(n / 100), 0);
+      assert.ok(rig.server.stats.streamsRequests - requestsBefore <= minimumPages + Math.ceil(small / 100) + 1);
+    }));
+
+  it('runs one chain at a time while one chain alone drains the bucket, more while points go unused', () =>
+    withRig(helixRig({ streams: 6_000, latencyMs: 50, ratelimitLimit: 800, refillWindowMs: 60_000 }), async (rig) => {
+      const fast = await rig.collector.sweep();
+      assert.equal(fast.stats.peakChainsInFlight, 1, 'one chain at 20 pages/s outruns 800 points a minute');
+      const slow = await helixRig({ streams: 6_000, latencyMs: 400, ratelimitLimit: 800, refillWindowMs: 60_000 }, { enrichUsers: false });
+      try {
+        const sweep = await slow.collector.sweep();
+        assertExact(slow, sweep.snapshots);
+        assert.ok(sweep.stats.peakChainsInFlight >= 2, `peak ${sweep.stats.peakChainsInFlight}: at 2.5 pages/s a chain leaves the bucket full`);
+      } finally {
+        await slow.close();
+      }
     }));
 
   it('caches categories and users across sweeps', () =>

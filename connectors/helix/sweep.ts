@@ -1,6 +1,10 @@
 import { ConfigError, HelixRequestError } from '../../core/errors.ts';
 import type { StreamSnapshot } from '../../schemas/types.ts';
+import { ChainPacer } from './chainPacer.ts';
+import { TWITCH_STREAM_LANGUAGES, languageChains } from './chainPlan.ts';
 import type { HelixClient } from './client.ts';
+
+export { TWITCH_STREAM_LANGUAGES } from './chainPlan.ts';
 
 /** Which live streams a sweep covers; empty means every live stream. */
 export interface SweepFilter {
@@ -21,6 +25,8 @@ export interface CategoryTotal {
 export interface SweepStats {
   /** Disjoint cursor chains the sweep was split into. */
   chains: number;
+  /** Most chains in flight at once (see {@link ChainPacer}). */
+  peakChainsInFlight: number;
   /** Stream pages received. */
   pages: number;
   /** Pages with fewer than `first` streams that still carried a cursor. */
@@ -57,12 +63,15 @@ export interface SweepResult {
 /** Settings of a {@link HelixCollector}; validated where built. */
 export interface HelixCollectorOptions {
   /**
-   * How a sweep is split into disjoint chains run in parallel: by `language` (for a sweep of
-   * everything, over {@link TWITCH_STREAM_LANGUAGES}), by `game` (needs game ids), or `none`.
-   * Default: `game` when game ids are given, else `language`.
+   * How a sweep is split into disjoint chains: by `language` (for a sweep of everything, over
+   * {@link TWITCH_STREAM_LANGUAGES}; small languages share a chain, see {@link languageChains}),
+   * by `game` (needs game ids), or `none`. Default: `game` when game ids are given, else `language`.
    */
   readonly split?: 'language' | 'game' | 'none';
-  /** Chains in flight at once; default 8. */
+  /**
+   * Chains in flight at most; default 8. A sweep starts with one and adds more only while the
+   * chains in flight leave the rate-limit bucket unused ({@link ChainPacer}).
+   */
   readonly chainConcurrency?: number;
   /** `/users` and `/games` lookups in flight at once; default 4. */
   readonly lookupConcurrency?: number;
@@ -79,16 +88,6 @@ export interface HelixCollectorOptions {
   /** Called after every page, for progress lines. */
   readonly onPage?: (stats: Readonly<SweepStats>) => void;
 }
-
-/**
- * Every language Twitch lets a broadcaster pick (ISO 639-1, plus `other`), as the `language`
- * filter of Get Streams takes them. Splitting a full sweep by these is disjoint and exhaustive
- * because a stream has exactly one of them.
- */
-export const TWITCH_STREAM_LANGUAGES: readonly string[] = Object.freeze([
-  'en', 'es', 'de', 'pt', 'fr', 'ru', 'ja', 'ko', 'it', 'zh', 'tr', 'pl', 'ar', 'nl', 'sv', 'cs', 'th', 'uk', 'hu', 'da',
-  'fi', 'no', 'el', 'vi', 'id', 'ro', 'bg', 'sk', 'hi', 'ms', 'tl', 'ca', 'he', 'asl', 'other',
-]);
 
 interface HelixStream {
   id: string;
@@ -138,6 +137,8 @@ export class HelixCollector {
   private sweeps = 0;
   /** User ids the last sweep of each filter found, for {@link HelixCollectorOptions.recoverMissing}. */
   private readonly lastFound = new Map<string, string[]>();
+  /** Streams per language the last sweep of each filter found, to plan the next one's chains. */
+  private readonly lastLanguages = new Map<string, Map<string, number>>();
   private readonly chainConcurrency: number;
   private readonly lookupConcurrency: number;
   private readonly maxChainRestarts: number;
@@ -157,7 +158,7 @@ export class HelixCollector {
   async sweep(filter: SweepFilter = {}): Promise<SweepResult> {
     const startedAtMs = this.clock();
     const sweepId = `${new Date(startedAtMs).toISOString()}#${++this.sweeps}`;
-    const stats: SweepStats = { chains: 0, pages: 0, shortPages: 0, streams: 0, duplicates: 0, loopsDetected: 0, cursorRestarts: 0, recovered: 0, userLookups: 0, gameLookups: 0 };
+    const stats: SweepStats = { chains: 0, peakChainsInFlight: 0, pages: 0, shortPages: 0, streams: 0, duplicates: 0, loopsDetected: 0, cursorRestarts: 0, recovered: 0, userLookups: 0, gameLookups: 0 };
     const found = new Map<string, { stream: HelixStream; observedAtMs: number }>();
     const lookups = new LookupQueue(this.lookupConcurrency);
     const pendingUsers: string[] = [];
@@ -209,12 +210,8 @@ export class HelixCollector {
 
     const chains = this.chains(filter);
     stats.chains = chains.length;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < chains.length) await this.runChain(chains[next++]!, stats, accept);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.chainConcurrency, chains.length) }, worker));
-    const filterKey = JSON.stringify(chains);
+    await this.runChains(chains, stats, accept);
+    const filterKey = filterKeyOf(filter);
     if ((this.options.recoverMissing ?? true) && !filter.userLogins?.length) {
       const foundUsers = new Set([...found.values()].map((f) => f.stream.user_id));
       const missing = (this.lastFound.get(filterKey) ?? []).filter((id) => !foundUsers.has(id));
@@ -230,6 +227,9 @@ export class HelixCollector {
       stats.recovered = found.size - before;
     }
     this.lastFound.set(filterKey, [...found.values()].map((f) => f.stream.user_id));
+    const languages = new Map<string, number>();
+    for (const { stream } of found.values()) languages.set(stream.language, (languages.get(stream.language) ?? 0) + 1);
+    this.lastLanguages.set(filterKey, languages);
     flushUsers(true);
     flushGames(true);
     await lookups.drain();
@@ -257,15 +257,51 @@ export class HelixCollector {
     }
     if (split === 'language') {
       const langs = languages.length > 0 ? languages : TWITCH_STREAM_LANGUAGES;
-      return langs.map((l) => [['language', l] as const, ...games.map((g) => ['game_id', g] as const)]);
+      return languageChains(langs, this.lastLanguages.get(filterKeyOf(filter)))
+        .map((chain) => [...chain.map((l) => ['language', l] as const), ...games.map((g) => ['game_id', g] as const)]);
     }
     return [[...games.map((g) => ['game_id', g] as const), ...languages.map((l) => ['language', l] as const)]];
+  }
+
+  /**
+   * Runs `chains` (largest first) starting with one in flight and adding one whenever the
+   * {@link ChainPacer} sees the bucket unused, up to `chainConcurrency`.
+   */
+  private async runChains(
+    chains: ReadonlyArray<ReadonlyArray<readonly [string, string]>>,
+    stats: SweepStats,
+    accept: (page: HelixStream[], observedAtMs: number) => void,
+  ): Promise<void> {
+    const pacer = new ChainPacer(this.chainConcurrency, () => this.client.rateLimit());
+    const workers: Array<Promise<void>> = [];
+    let next = 0;
+    let inFlight = 0;
+    let failure: { error: unknown } | undefined;
+    const afterPage = (): void => {
+      if (next < chains.length && pacer.mayWiden(inFlight)) workers.push(worker());
+    };
+    const worker = async (): Promise<void> => {
+      inFlight++;
+      stats.peakChainsInFlight = Math.max(stats.peakChainsInFlight, inFlight);
+      try {
+        while (next < chains.length && !failure) await this.runChain(chains[next++]!, stats, accept, afterPage);
+      } catch (error) {
+        failure ??= { error };
+      } finally {
+        inFlight--;
+      }
+    };
+    if (chains.length > 0) workers.push(worker());
+    // Workers started later are pushed while earlier ones run, so the list grows as it is awaited.
+    for (let i = 0; i < workers.length; i++) await workers[i];
+    if (failure) throw failure.error;
   }
 
   private async runChain(
     filter: ReadonlyArray<readonly [string, string]>,
     stats: SweepStats,
     accept: (page: HelixStream[], observedAtMs: number) => void,
+    afterPage: () => void,
   ): Promise<void> {
     let cursor: string | undefined;
     let restarts = 0;
@@ -302,6 +338,7 @@ export class HelixCollector {
       const nextCursor = page.pagination?.cursor;
       if (nextCursor && data.length < PAGE_SIZE) stats.shortPages++;
       this.options.onPage?.(stats);
+      afterPage();
       if (!nextCursor || data.length === 0) return;
       if (newInChain === 0) {
         // Every stream of this page was already read in this chain: the cursor looped back
@@ -335,6 +372,12 @@ export class HelixCollector {
       boxArtUrl: game?.boxArtUrl ?? null,
     };
   }
+}
+
+/** The same key for the same filter whatever the order of its values. */
+function filterKeyOf(filter: SweepFilter): string {
+  const sorted = (values: readonly string[] | undefined) => [...(values ?? [])].sort();
+  return JSON.stringify([sorted(filter.gameIds), sorted(filter.languages), sorted(filter.userLogins)]);
 }
 
 /** Viewers and streams per category of a sweep's snapshots. */
