@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -24,7 +24,21 @@ describe('configuration', () => {
     writeFileSync(file, 'oauth:from-file\n');
     assert.equal(envValue('TWITCH_OAUTH_TOKEN', { TWITCH_OAUTH_TOKEN_FILE: file }), 'oauth:from-file');
     assert.equal(envValue('KAFKA_BROKERS', { KAFKA_BROKERS_FILE: file }), '127.0.0.1:9092');
-    assert.deepEqual(secretValues({ TWITCH_OAUTH_TOKEN_FILE: file, HELIX_CLIENT_SECRET: 'hx', MINIO_ROOT_PASSWORD: 'm' }).sort(), ['hx', 'm', 'oauth:from-file']);
+    const emptyStack = mkdtempSync(join(tmpdir(), 'tp-stack-'));
+    assert.deepEqual(secretValues({ STACK_DIR: emptyStack, TWITCH_OAUTH_TOKEN_FILE: file, HELIX_CLIENT_SECRET: 'hx', MINIO_ROOT_PASSWORD: 'm' }).sort(), ['hx', 'm', 'oauth:from-file']);
+  });
+
+  it('falls back to the secrets the local stack generated, which the environment overrides', () => {
+    const stack = mkdtempSync(join(tmpdir(), 'tp-stack-'));
+    assert.equal(envValue('MINIO_ROOT_PASSWORD', { STACK_DIR: stack }), '', 'nothing generated, nothing committed');
+    mkdirSync(join(stack, 'minio'));
+    mkdirSync(join(stack, 'kafka'));
+    writeFileSync(join(stack, 'minio', 'root-password'), 'generatedMinio\n');
+    writeFileSync(join(stack, 'kafka', 'sasl-password'), 'generatedSasl');
+    assert.equal(envValue('MINIO_ROOT_PASSWORD', { STACK_DIR: stack }), 'generatedMinio');
+    assert.equal(envValue('KAFKA_SASL_PASSWORD', { STACK_DIR: stack }), 'generatedSasl');
+    assert.equal(envValue('MINIO_ROOT_PASSWORD', { STACK_DIR: stack, MINIO_ROOT_PASSWORD: 'mine' }), 'mine');
+    assert.deepEqual(secretValues({ STACK_DIR: stack }).sort(), ['generatedMinio', 'generatedSasl'], 'generated secrets are redacted too');
   });
 
   it('lists every variable in the README configuration table', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.ts';
 
@@ -15,6 +15,11 @@ export interface EnvVar {
    * its path (as Docker and Kubernetes mount secrets).
    */
   readonly secret?: boolean;
+  /**
+   * A secret the local stack generates on first start, kept at this path under `STACK_DIR`:
+   * read from there when neither the variable nor `<NAME>_FILE` is set.
+   */
+  readonly stackFile?: string;
 }
 
 /**
@@ -27,7 +32,7 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'KAFKA_SSL_CA_FILE', defaultValue: '', doc: 'PEM file of the CA that signed the brokers\' certificates (implies KAFKA_SSL=true).' },
   { name: 'KAFKA_SASL_MECHANISM', defaultValue: '', doc: 'plain, scram-sha-256 or scram-sha-512; empty: no SASL.' },
   { name: 'KAFKA_SASL_USERNAME', defaultValue: '', doc: 'SASL user when KAFKA_SASL_MECHANISM is set.' },
-  { name: 'KAFKA_SASL_PASSWORD', defaultValue: '', doc: 'SASL password when KAFKA_SASL_MECHANISM is set. Never logged.', secret: true },
+  { name: 'KAFKA_SASL_PASSWORD', defaultValue: '', doc: 'SASL password when KAFKA_SASL_MECHANISM is set; default: the one the local stack generated into <STACK_DIR>/kafka/sasl-password. Never logged.', secret: true, stackFile: 'kafka/sasl-password' },
   { name: 'SCHEMA_REGISTRY_URL', defaultValue: 'http://127.0.0.1:8081/apis/ccompat/v7', doc: 'Confluent-API root of the schema registry.' },
   { name: 'CLICKHOUSE_URL', defaultValue: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP endpoint.' },
   { name: 'CLICKHOUSE_USER', defaultValue: 'default', doc: 'ClickHouse user.' },
@@ -36,7 +41,7 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'CLICKHOUSE_GRAFANA_PASSWORD', defaultValue: '', doc: 'Password of the read-only `grafana` ClickHouse user (local stack; docker-compose requires it, no default is committed).', secret: true },
   { name: 'MINIO_ENDPOINT', defaultValue: 'http://127.0.0.1:9002', doc: 'MinIO (S3) endpoint.' },
   { name: 'MINIO_ROOT_USER', defaultValue: 'twitchpulse', doc: 'MinIO access key (the stack starts MinIO with it).' },
-  { name: 'MINIO_ROOT_PASSWORD', defaultValue: 'twitchpulse-secret', doc: 'MinIO secret key (the stack starts MinIO with it).', secret: true },
+  { name: 'MINIO_ROOT_PASSWORD', defaultValue: '', doc: 'MinIO secret key (the stack starts MinIO with it); default: the one the local stack generated into <STACK_DIR>/minio/root-password. Never logged.', secret: true, stackFile: 'minio/root-password' },
   { name: 'MINIO_BUCKET', defaultValue: 'twitch-pulse-archive', doc: 'Bucket for the raw-topic archive.' },
   { name: 'STACK_DIR', defaultValue: '<repo>/.stack', doc: 'Where the local stack keeps installs, data, logs and PIDs.' },
   { name: 'KAFKA_PORT', defaultValue: '9092', doc: 'Local stack: Kafka broker port.' },
@@ -72,6 +77,10 @@ export function envValue(name: string, env: NodeJS.ProcessEnv = process.env): st
     return readSecretFile(`${name}_FILE`, file);
   }
   if (value !== undefined && value !== '') return value;
+  if (spec.stackFile) {
+    const generated = `${envValue('STACK_DIR', env)}/${spec.stackFile}`;
+    if (existsSync(generated)) return readSecretFile(name, generated);
+  }
   return name === 'STACK_DIR' ? `${REPO_ROOT}/.stack` : spec.defaultValue;
 }
 

@@ -1,9 +1,15 @@
 import * as Minio from 'minio';
-import { UnavailableError, messageOf } from '../../core/errors.ts';
+import { ConfigError, UnavailableError, messageOf } from '../../core/errors.ts';
 import type { Endpoints } from '../../core/config.ts';
 
-/** A MinIO (S3) client for the configured endpoint. Credentials come from the environment only. */
+/**
+ * A MinIO (S3) client for the configured endpoint. Credentials come from the environment only.
+ * @throws ConfigError when no secret key is configured (and the local stack generated none).
+ */
 export function createMinio(config: Endpoints['minio']): Minio.Client {
+  if (!config.secretKey) {
+    throw new ConfigError('MINIO_ROOT_PASSWORD', 'is not set: set it or MINIO_ROOT_PASSWORD_FILE, or start the local stack (`twitch-pulse stack up`), which generates one');
+  }
   const url = new URL(config.endpoint);
   return new Minio.Client({
     endPoint: url.hostname,

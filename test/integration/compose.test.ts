@@ -7,21 +7,24 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../core/config.ts';
 
-// The read-only Grafana user's password has no default in docker-compose.yml: it must be given.
-const GRAFANA_PASSWORD = { CLICKHOUSE_GRAFANA_PASSWORD: randomBytes(12).toString('hex') };
+// No password has a default in docker-compose.yml: the read-only Grafana user's and MinIO's must be given.
+const PASSWORDS = { CLICKHOUSE_GRAFANA_PASSWORD: randomBytes(12).toString('hex'), MINIO_ROOT_PASSWORD: randomBytes(12).toString('hex') };
 
 function compose(...args: string[]) {
-  return spawnSync('docker', ['compose', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...GRAFANA_PASSWORD } });
+  return spawnSync('docker', ['compose', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...PASSWORDS } });
 }
 
 describe('docker-compose.yml', () => {
   it('passes docker compose config and runs the servers the project needs', () => {
     const result = compose('config', '--format', 'json');
     assert.equal(result.status, 0, `docker compose config failed: ${result.stderr}`);
-    const { CLICKHOUSE_GRAFANA_PASSWORD: _, ...withoutPassword } = process.env;
-    const unset = spawnSync('docker', ['compose', 'config', '--quiet'], { cwd: REPO_ROOT, encoding: 'utf8', env: withoutPassword });
-    assert.notEqual(unset.status, 0, 'docker compose config refuses to run without the Grafana user\'s password');
-    assert.match(unset.stderr, /CLICKHOUSE_GRAFANA_PASSWORD/);
+    for (const name of Object.keys(PASSWORDS)) {
+      const withoutPassword: NodeJS.ProcessEnv = { ...process.env, ...PASSWORDS };
+      delete withoutPassword[name];
+      const unset = spawnSync('docker', ['compose', 'config', '--quiet'], { cwd: REPO_ROOT, encoding: 'utf8', env: withoutPassword });
+      assert.notEqual(unset.status, 0, `docker compose config refuses to run without ${name}`);
+      assert.match(unset.stderr, new RegExp(name));
+    }
     const config = JSON.parse(result.stdout) as { services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string> }> };
     for (const service of ['kafka', 'registry', 'clickhouse', 'minio', 'grafana', 'topics-init']) {
       assert.ok(config.services[service], `service ${service}`);
@@ -62,7 +65,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('sets the webhook URL from ALERT_WEBHOOK_URL when given', () => {
-    const result = spawnSync('docker', ['compose', 'config', '--format', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...GRAFANA_PASSWORD, ALERT_WEBHOOK_URL: 'https://hooks.example.test/hype' } });
+    const result = spawnSync('docker', ['compose', 'config', '--format', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...PASSWORDS, ALERT_WEBHOOK_URL: 'https://hooks.example.test/hype' } });
     assert.equal(result.status, 0, result.stderr);
     assert.equal((JSON.parse(result.stdout) as { services: { grafana: { environment: Record<string, string> } } }).services.grafana.environment.ALERT_WEBHOOK_URL, 'https://hooks.example.test/hype');
   });

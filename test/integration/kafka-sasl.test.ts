@@ -8,10 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT, envPort } from '../../core/config.ts';
+import { REPO_ROOT, envPort, envValue } from '../../core/config.ts';
 import { createTopics } from '../../connectors/kafka/admin.ts';
 import { ALL_TOPICS, TOPICS } from '../../schemas/catalogue.ts';
-import { stackDir } from '../../stack/services.ts';
 import { endOffsetSum, testKafka } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-sasl-'));
@@ -40,7 +39,7 @@ describe('Kafka over SASL', () => {
   it('replays into Kafka through the SASL listener with the password from a file, never printing it', async () => {
     await createTopics(testKafka(), ALL_TOPICS);
     const before = await messagesEndOffset();
-    const password = process.env.KAFKA_SASL_PASSWORD || readFileSync(`${stackDir()}/kafka/sasl-password`, 'utf8').trim();
+    const password = envValue('KAFKA_SASL_PASSWORD');
     const run = replayOverSasl(password);
     assert.equal(run.status, 0, run.stderr);
     assert.equal((await messagesEndOffset()) - before, lines.length);
