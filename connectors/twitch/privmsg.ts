@@ -34,126 +34,78 @@ export function privmsgFromFrame(raw: string, frame: LineFrame, receivedAtMs: nu
   const end = frame.tagsEnd;
   let pos = end > 0 ? 1 : end;
   while (pos < end) {
-    // Find '=' first and the ';' after it: one short scan over the key, one over the value.
-    // A tag without '=' (legal, never sent by Twitch) would make that '=' belong to a later
-    // tag; its key then matches nothing below and the check after the switch re-reads it.
-    let eq = raw.indexOf('=', pos);
-    if (eq === -1 || eq > end) eq = end;
-    let semi = eq < end ? raw.indexOf(';', eq) : end;
-    if (semi === -1 || semi > end) semi = end;
-    const keyLength = eq - pos;
-    const vs = eq + 1;
-    const hasValue = vs < semi;
-    let known = false;
-    switch (keyLength) {
-      case 2:
-        if (raw.startsWith('id', pos)) {
-          id = hasValue ? raw.slice(vs, semi) : '';
-          known = true;
-        }
-        break;
-      case 3:
-        if (raw.startsWith('mod', pos)) {
-          mod = hasValue && raw.charCodeAt(vs) === 49 && semi - vs === 1;
-          known = true;
-        }
-        else if (raw.startsWith('vip', pos)) {
-          vip = true;
-          known = true;
-        }
-        break;
-      case 4:
-        if (raw.startsWith('bits', pos)) {
-          bits = hasValue ? Math.min(0x7fffffff, digits(raw, vs, semi)) : 0;
-          known = true;
-        }
-        break;
-      case 6:
-        if (raw.startsWith('badges', pos)) {
-          badges = hasValue ? badgeMap(value(raw, vs, semi)) : {};
-          known = true;
-        }
-        else if (raw.startsWith('emotes', pos)) {
-          known = true;
-          if (hasValue) emotes = emoteList(raw, vs, semi);
-          for (let i = 0; i < emotes.length; i++) emoteCount += emotes[i]!.count;
-        }
-        break;
-      case 7:
-        if (raw.startsWith('room-id', pos)) {
-          roomId = hasValue ? raw.slice(vs, semi) : '';
-          known = true;
-        }
-        else if (raw.startsWith('user-id', pos)) {
-          userId = hasValue ? raw.slice(vs, semi) : '';
-          known = true;
-        }
-        break;
-      case 9:
-        if (raw.startsWith('first-msg', pos)) {
-          firstMsg = isOne(raw, vs, semi);
-          known = true;
-        }
-        else if (raw.startsWith('source-id', pos)) {
-          sourceId = hasValue ? raw.slice(vs, semi) : null;
-          known = true;
-        }
-        break;
-      case 10:
-        if (raw.startsWith('badge-info', pos)) {
-          badgeInfo = hasValue ? badgeMap(value(raw, vs, semi)) : {};
-          known = true;
-        }
-        else if (raw.startsWith('emote-only', pos)) {
-          emoteOnly = isOne(raw, vs, semi);
-          known = true;
-        }
-        else if (raw.startsWith('subscriber', pos)) {
-          subscriber = isOne(raw, vs, semi);
-          known = true;
-        }
-        break;
-      case 11:
-        if (raw.startsWith('tmi-sent-ts', pos)) {
-          eventTimeMs = hasValue ? digits(raw, vs, semi) : -1;
-          known = true;
-        }
-        break;
-      case 12:
-        if (raw.startsWith('display-name', pos)) {
-          displayName = hasValue ? value(raw, vs, semi) : '';
-          known = true;
-        }
-        break;
-      case 14:
-        if (raw.startsWith('source-room-id', pos)) {
-          sourceRoomId = hasValue ? raw.slice(vs, semi) : null;
-          known = true;
-        }
-        break;
-      case 17:
-        if (raw.startsWith('returning-chatter', pos)) {
-          returningChatter = isOne(raw, vs, semi);
-          known = true;
-        }
-        break;
-      case 19:
-        if (raw.startsWith('reply-parent-msg-id', pos)) {
-          replyParentMsgId = hasValue ? value(raw, vs, semi) : null;
-          known = true;
-        }
-        break;
-      case 23:
-        if (raw.startsWith('reply-parent-user-login', pos)) {
-          replyParentUserLogin = hasValue ? value(raw, vs, semi) : null;
-          known = true;
-        }
-        break;
+    let code = tagAt(raw, pos);
+    if (code === Tag.Other) {
+      const semi = raw.indexOf(';', pos);
+      if (semi !== -1 && semi < end) {
+        pos = semi + 1;
+        continue;
+      }
+      code = lastTagWithoutValue(raw, pos, end);
+      if (code === Tag.Other) break;
     }
-    if (!known) {
-      // Not a key we keep, so possibly a tag without '=': resume after its own ';'.
-      const own = raw.indexOf(';', pos);
-      if (own !== -1 && own < eq) semi = own;
+    const vs = pos + TAG_KEYS[code]!.length + 1;
+    const semi = valueEnd(raw, vs, end);
+    const hasValue = vs < semi;
+    switch (code) {
+      case Tag.Id:
+        id = hasValue ? raw.slice(vs, semi) : '';
+        break;
+      case Tag.Mod:
+        mod = isOne(raw, vs, semi);
+        break;
+      case Tag.Vip:
+        vip = true;
+        break;
+      case Tag.Bits:
+        bits = hasValue ? Math.min(0x7fffffff, digits(raw, vs, semi)) : 0;
+        break;
+      case Tag.Badges:
+        badges = hasValue ? badgeMap(value(raw, vs, semi)) : {};
+        break;
+      case Tag.Emotes:
+        if (hasValue) emotes = emoteList(raw, vs, semi);
+        for (let i = 0; i < emotes.length; i++) emoteCount += emotes[i]!.count;
+        break;
+      case Tag.RoomId:
+        roomId = hasValue ? raw.slice(vs, semi) : '';
+        break;
+      case Tag.UserId:
+        userId = hasValue ? raw.slice(vs, semi) : '';
+        break;
+      case Tag.FirstMsg:
+        firstMsg = isOne(raw, vs, semi);
+        break;
+      case Tag.SourceId:
+        sourceId = hasValue ? raw.slice(vs, semi) : null;
+        break;
+      case Tag.BadgeInfo:
+        badgeInfo = hasValue ? badgeMap(value(raw, vs, semi)) : {};
+        break;
+      case Tag.EmoteOnly:
+        emoteOnly = isOne(raw, vs, semi);
+        break;
+      case Tag.Subscriber:
+        subscriber = isOne(raw, vs, semi);
+        break;
+      case Tag.TmiSentTs:
+        eventTimeMs = hasValue ? digits(raw, vs, semi) : -1;
+        break;
+      case Tag.DisplayName:
+        displayName = hasValue ? value(raw, vs, semi) : '';
+        break;
+      case Tag.SourceRoomId:
+        sourceRoomId = hasValue ? raw.slice(vs, semi) : null;
+        break;
+      case Tag.ReturningChatter:
+        returningChatter = isOne(raw, vs, semi);
+        break;
+      case Tag.ReplyParentMsgId:
+        replyParentMsgId = hasValue ? value(raw, vs, semi) : null;
+        break;
+      case Tag.ReplyParentUserLogin:
+        replyParentUserLogin = hasValue ? value(raw, vs, semi) : null;
+        break;
     }
     pos = semi + 1;
   }
@@ -188,6 +140,76 @@ export function privmsgFromFrame(raw: string, frame: LineFrame, receivedAtMs: nu
     vip: vip || badges.vip !== undefined,
     subscriber, replyParentMsgId, replyParentUserLogin, sourceRoomId, sourceId,
   };
+}
+
+// Recognising a PRIVMSG's tags in place, without splitting the tag section or slicing keys.
+// The lines are usually slices of a larger (often two-byte) string, on which every charCodeAt
+// and every startsWith character costs; these helpers keep both to a minimum (profiled on
+// bench/parser.ts).
+
+/** Tag keys recognised in a PRIVMSG, indexed by {@link Tag}. */
+const TAG_KEYS: readonly string[] = [
+  '', 'id', 'mod', 'vip', 'bits', 'badges', 'emotes', 'room-id', 'user-id', 'first-msg', 'source-id', 'badge-info',
+  'emote-only', 'subscriber', 'tmi-sent-ts', 'display-name', 'source-room-id', 'returning-chatter',
+  'reply-parent-msg-id', 'reply-parent-user-login',
+  // Frequent tags a chat message does not keep, recognised only so their short values are skipped without a search.
+  'flags', 'turbo', 'user-type',
+];
+
+/** Recognised tags (Other: any other), in the order of {@link TAG_KEYS}. */
+const enum Tag {
+  Other, Id, Mod, Vip, Bits, Badges, Emotes, RoomId, UserId, FirstMsg, SourceId, BadgeInfo, EmoteOnly, Subscriber, TmiSentTs, DisplayName, SourceRoomId, ReturningChatter, ReplyParentMsgId, ReplyParentUserLogin,
+  Flags, Turbo, UserType,
+}
+
+/** The tag starting at raw[pos] when its key is recognised and followed by '=', else Tag.Other. */
+function tagAt(raw: string, pos: number): Tag {
+  switch (raw.charCodeAt(pos)) {
+    case 98 /* b */: return tag(raw, pos, Tag.Badges) || tag(raw, pos, Tag.BadgeInfo) || tag(raw, pos, Tag.Bits);
+    case 100 /* d */: return tag(raw, pos, Tag.DisplayName);
+    case 101 /* e */: return tag(raw, pos, Tag.Emotes) || tag(raw, pos, Tag.EmoteOnly);
+    case 102 /* f */: return tag(raw, pos, Tag.FirstMsg) || tag(raw, pos, Tag.Flags);
+    case 105 /* i */: return tag(raw, pos, Tag.Id);
+    case 109 /* m */: return tag(raw, pos, Tag.Mod);
+    case 114 /* r */: return tag(raw, pos, Tag.RoomId) || tag(raw, pos, Tag.ReturningChatter) || tag(raw, pos, Tag.ReplyParentMsgId) || tag(raw, pos, Tag.ReplyParentUserLogin);
+    case 115 /* s */: return tag(raw, pos, Tag.Subscriber) || tag(raw, pos, Tag.SourceId) || tag(raw, pos, Tag.SourceRoomId);
+    case 116 /* t */: return tag(raw, pos, Tag.TmiSentTs) || tag(raw, pos, Tag.Turbo);
+    case 117 /* u */: return tag(raw, pos, Tag.UserId) || tag(raw, pos, Tag.UserType);
+    case 118 /* v */: return tag(raw, pos, Tag.Vip);
+    default: return Tag.Other;
+  }
+}
+
+/** `code` when the tag at raw[pos] has its key, followed by '=', else Tag.Other. */
+function tag(raw: string, pos: number, code: Tag): Tag {
+  const key = TAG_KEYS[code]!;
+  const eq = pos + key.length;
+  // One short copy and compare: startsWith compares such strings a character at a time.
+  return raw.charCodeAt(eq) === 61 /* = */ && raw.slice(pos, eq) === key ? code : Tag.Other;
+}
+
+/**
+ * The last tag, raw[pos, end), when it has no '=' and its key is one a chat message reads, else
+ * Tag.Other. Such a tag counts only as the last one: the parser has always read it there and
+ * skipped it elsewhere (Twitch sends none).
+ */
+function lastTagWithoutValue(raw: string, pos: number, end: number): Tag {
+  const key = raw.slice(pos, end);
+  const code = TAG_KEYS.indexOf(key);
+  return code > Tag.Other && code < Tag.Flags ? code : Tag.Other;
+}
+
+/**
+ * Where the tag value starting at raw[start] ends: at its ';' or at `end`, the end of the tags.
+ * Returns `end` when start is past it (a tag without '=').
+ */
+function valueEnd(raw: string, start: number, end: number): number {
+  // Most values are empty or a single 0/1 flag: settle those without a search.
+  if (start >= end) return end;
+  if (raw.charCodeAt(start) === 59 /* ; */) return start;
+  if (start + 1 === end || raw.charCodeAt(start + 1) === 59) return start + 1;
+  const semi = raw.indexOf(';', start + 2);
+  return semi === -1 || semi > end ? end : semi;
 }
 
 function value(raw: string, start: number, end: number): string {
