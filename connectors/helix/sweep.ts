@@ -264,8 +264,9 @@ export class HelixCollector {
   }
 
   /**
-   * Runs `chains` (largest first) starting with one in flight and adding one whenever the
-   * {@link ChainPacer} sees the bucket unused, up to `chainConcurrency`.
+   * Runs `chains` (largest first) starting with one in flight, adding one whenever the
+   * {@link ChainPacer} sees the bucket unused (up to `chainConcurrency`) and letting one go
+   * when it sees the bucket empty.
    */
   private async runChains(
     chains: ReadonlyArray<ReadonlyArray<readonly [string, string]>>,
@@ -284,7 +285,10 @@ export class HelixCollector {
       inFlight++;
       stats.peakChainsInFlight = Math.max(stats.peakChainsInFlight, inFlight);
       try {
-        while (next < chains.length && !failure) await this.runChain(chains[next++]!, stats, accept, afterPage);
+        while (next < chains.length && !failure) {
+          await this.runChain(chains[next++]!, stats, accept, afterPage);
+          if (pacer.shouldNarrow(inFlight)) return;
+        }
       } catch (error) {
         failure ??= { error };
       } finally {
