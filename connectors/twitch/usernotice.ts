@@ -1,6 +1,6 @@
 import { IrcParseError } from '../../core/errors.ts';
 import { CHAT_EVENT_KINDS, type ChatEvent, type ChatEventKind } from '../../schemas/types.ts';
-import { forEachTag, type LineFrame } from './ircLine.ts';
+import { unescapeTagValue, type LineFrame } from './ircLine.ts';
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set(CHAT_EVENT_KINDS);
 const PARAM_PREFIX = 'msg-param-';
@@ -15,11 +15,25 @@ const PARAM_PREFIX = 'msg-param-';
 export function usernoticeFromFrame(raw: string, frame: LineFrame, receivedAtMs: number): ChatEvent {
   const tags: Record<string, string> = {};
   const params: Record<string, string> = {};
-  if (frame.tagsEnd > 0) {
-    forEachTag(raw, 1, frame.tagsEnd, (key, value) => {
+  // The tag loop of forEachTag, written out: under tsx a callback per tag into another module
+  // cost a quarter of the time here (profiled on bench/parser.ts).
+  const end = frame.tagsEnd;
+  let pos = end > 0 ? 1 : end;
+  while (pos < end) {
+    let semi = raw.indexOf(';', pos);
+    if (semi === -1 || semi > end) semi = end;
+    let eq = raw.indexOf('=', pos);
+    if (eq === -1 || eq > semi) eq = semi;
+    if (eq > pos) {
+      let value = eq < semi ? raw.slice(eq + 1, semi) : '';
+      if (value.length > 0 && value.indexOf('\\') !== -1) value = unescapeTagValue(value);
+      const key = raw.slice(pos, eq);
       tags[key] = value;
-      if (key.startsWith(PARAM_PREFIX)) params[key.slice(PARAM_PREFIX.length)] = value;
-    });
+      if (eq - pos >= PARAM_PREFIX.length && raw.charCodeAt(pos) === 109 /* m */ && key.startsWith(PARAM_PREFIX)) {
+        params[key.slice(PARAM_PREFIX.length)] = value;
+      }
+    }
+    pos = semi + 1;
   }
 
   let p = frame.paramsStart;
