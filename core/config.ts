@@ -47,6 +47,7 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'KAFKA_PORT', defaultValue: '9092', doc: 'Local stack: Kafka broker port.' },
   { name: 'KAFKA_CONTROLLER_PORT', defaultValue: '9093', doc: 'Local stack: Kafka KRaft controller port.' },
   { name: 'KAFKA_SASL_PORT', defaultValue: '9094', doc: 'Local stack: Kafka SASL_PLAINTEXT listener port (PLAIN; user KAFKA_SASL_USERNAME or twitchpulse, password KAFKA_SASL_PASSWORD or one generated into <STACK_DIR>/kafka/sasl-password).' },
+  { name: 'KAFKA_SSL_PORT', defaultValue: '9095', doc: 'Local stack: Kafka SASL_SSL listener port (TLS with a certificate from a local CA generated into <STACK_DIR>/kafka/tls/ca.pem, then the SASL PLAIN user of KAFKA_SASL_PORT).' },
   { name: 'REGISTRY_PORT', defaultValue: '8081', doc: 'Local stack: Apicurio Registry port.' },
   { name: 'CLICKHOUSE_HTTP_PORT', defaultValue: '8123', doc: 'Local stack: ClickHouse HTTP port.' },
   { name: 'CLICKHOUSE_TCP_PORT', defaultValue: '9000', doc: 'Local stack: ClickHouse native port.' },

@@ -42,7 +42,7 @@ export function stackServices(env: NodeJS.ProcessEnv = process.env): ServiceSpec
       name: 'kafka',
       title: 'Apache Kafka (KRaft)',
       listen: `127.0.0.1:${kafkaPort}`,
-      ports: [kafkaPort, envPort('KAFKA_CONTROLLER_PORT', env), envPort('KAFKA_SASL_PORT', env)],
+      ports: [kafkaPort, envPort('KAFKA_CONTROLLER_PORT', env), envPort('KAFKA_SASL_PORT', env), envPort('KAFKA_SSL_PORT', env)],
       healthy: () => kafkaAnswers(`127.0.0.1:${kafkaPort}`),
       startTimeoutMs: 90_000,
       installGroup: 'maven',

@@ -10,6 +10,8 @@
 #   KAFKA_SASL_PORT         default 9094  (SASL_PLAINTEXT listener, mechanism PLAIN, 127.0.0.1 only)
 #   KAFKA_SASL_USERNAME     default twitchpulse         (the one user of the SASL listener)
 #   KAFKA_SASL_PASSWORD     default: generated once, kept in ${STACK_DIR}/kafka/sasl-password (mode 600)
+#   KAFKA_SSL_PORT          default 9095  (SASL_SSL listener: TLS with a certificate signed by a local
+#                           CA generated once into ${STACK_DIR}/kafka/tls/ca.pem, then the same PLAIN user)
 #   KAFKA_HEAP_OPTS         default "-Xms512m -Xmx1g"
 #   KAFKA_AUTO_CREATE_TOPICS default true
 #   KAFKA_CLUSTER_ID        cluster id used when formatting a new data dir
@@ -30,6 +32,7 @@ export STACK_DIR="${STACK_DIR:-${REPO_ROOT}/.stack}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
+KAFKA_SSL_PORT="${KAFKA_SSL_PORT:-9095}"
 SASL_USER="${KAFKA_SASL_USERNAME:-twitchpulse}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 KAFKA_AUTO_CREATE_TOPICS="${KAFKA_AUTO_CREATE_TOPICS:-true}"
@@ -68,9 +71,32 @@ if [[ ! "${SASL_USER}${SASL_PASSWORD}" =~ ^[A-Za-z0-9._-]+$ ]]; then
   exit 1
 fi
 
+# A local CA and a broker certificate for 127.0.0.1, made once: clients trust the CA through
+# KAFKA_SSL_CA_FILE=${TLS_DIR}/ca.pem. The keystore's password is random too, kept beside it.
+TLS_DIR="${KAFKA_HOME}/tls"
+if [[ ! -s "${TLS_DIR}/broker.p12" ]]; then
+  command -v openssl >/dev/null || { log "openssl is needed to make the TLS listener's certificate"; exit 1; }
+  rm -rf "${TLS_DIR}" && mkdir -p "${TLS_DIR}" && chmod 700 "${TLS_DIR}"
+  (
+    cd "${TLS_DIR}" && umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=twitch-pulse local CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout ca.key -out ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout broker.key -out broker.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' > broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile broker.ext -out broker.pem 2>/dev/null
+    head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' > keystore-password
+    openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker \
+      -passout "file:keystore-password" -out broker.p12
+    chmod 644 ca.pem
+  ) || { log "could not make the TLS certificates in ${TLS_DIR}"; exit 1; }
+fi
+KEYSTORE_PASSWORD="$(cat "${TLS_DIR}/keystore-password")"
+
 # Fail fast (instead of ~10 s later inside the JVM) if a port is already taken,
 # e.g. by a broker left over from an earlier run.
-for port in "${KAFKA_PORT}" "${KAFKA_CONTROLLER_PORT}" "${KAFKA_SASL_PORT}"; do
+for port in "${KAFKA_PORT}" "${KAFKA_CONTROLLER_PORT}" "${KAFKA_SASL_PORT}" "${KAFKA_SSL_PORT}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
     log "127.0.0.1:${port} is already in use; is another broker running?"
     exit 1
@@ -86,15 +112,22 @@ node.id=1
 # data dir (unlike --standalone/dynamic quorum), so KAFKA_CONTROLLER_PORT may change.
 controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT}
+listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT},SASL_SSL://127.0.0.1:${KAFKA_SSL_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},SASL_PLAINTEXT://127.0.0.1:${KAFKA_SASL_PORT},SASL_SSL://127.0.0.1:${KAFKA_SSL_PORT}
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
 # A SASL listener beside the plaintext one, so clients' SASL settings are tested against a
 # real broker. PLAIN with static users needs nothing in the metadata log (SCRAM would), so an
 # existing data dir keeps working.
 listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER}="${SASL_PASSWORD}";
+# The same user over TLS, as a hosted Kafka is reached (SASL_SSL).
+listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER}="${SASL_PASSWORD}";
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=${TLS_DIR}/broker.p12
+listener.name.sasl_ssl.ssl.keystore.password=${KEYSTORE_PASSWORD}
+listener.name.sasl_ssl.ssl.key.password=${KEYSTORE_PASSWORD}
 
 log.dirs=${DATA_DIR}
 
@@ -122,6 +155,9 @@ log.cleaner.dedupe.buffer.size=33554432
 log.retention.hours=168
 log.segment.bytes=104857600
 EOF
+
+# It holds the SASL and keystore passwords.
+chmod 600 "${CONF_DIR}/server.properties"
 
 cat > "${CONF_DIR}/log4j.properties" <<EOF
 # Generated by stack/kafka/run.sh. Everything goes to one rolling file.
@@ -189,5 +225,5 @@ if [[ ! -f "${DATA_DIR}/meta.properties" ]]; then
     || { log "storage format failed; see ${LOG_DIR}/kafka.log"; exit 1; }
 fi
 
-log "starting broker on 127.0.0.1:${KAFKA_PORT} (SASL ${KAFKA_SASL_PORT}, controller ${KAFKA_CONTROLLER_PORT}); log: ${LOG_DIR}/kafka.log"
+log "starting broker on 127.0.0.1:${KAFKA_PORT} (SASL ${KAFKA_SASL_PORT}, SASL_SSL ${KAFKA_SSL_PORT}, controller ${KAFKA_CONTROLLER_PORT}); log: ${LOG_DIR}/kafka.log"
 exec "${JAVA}" "${JVM_OPTS[@]}" "${BROKER_OPTS[@]}" -cp "${CLASSPATH}" kafka.Kafka "${CONF_DIR}/server.properties"
