@@ -152,40 +152,44 @@ const TAG_KEYS: readonly string[] = [
   '', 'id', 'mod', 'vip', 'bits', 'badges', 'emotes', 'room-id', 'user-id', 'first-msg', 'source-id', 'badge-info',
   'emote-only', 'subscriber', 'tmi-sent-ts', 'display-name', 'source-room-id', 'returning-chatter',
   'reply-parent-msg-id', 'reply-parent-user-login',
-  // Frequent tags a chat message does not keep, recognised only so their short values are skipped without a search.
-  'flags', 'turbo', 'user-type',
 ];
 
 /** Recognised tags (Other: any other), in the order of {@link TAG_KEYS}. */
 const enum Tag {
   Other, Id, Mod, Vip, Bits, Badges, Emotes, RoomId, UserId, FirstMsg, SourceId, BadgeInfo, EmoteOnly, Subscriber, TmiSentTs, DisplayName, SourceRoomId, ReturningChatter, ReplyParentMsgId, ReplyParentUserLogin,
-  Flags, Turbo, UserType,
 }
+
+/** Recognised tags by the char code of their key's first character, the most frequent first. */
+const TAGS_BY_FIRST_CHAR: ReadonlyArray<readonly Tag[]> = (() => {
+  const byChar: Tag[][] = Array.from({ length: 128 }, () => []);
+  const order = [
+    Tag.Badges, Tag.BadgeInfo, Tag.Bits, Tag.DisplayName, Tag.Emotes, Tag.EmoteOnly, Tag.FirstMsg, Tag.Id,
+    Tag.Mod, Tag.RoomId, Tag.ReturningChatter, Tag.ReplyParentMsgId, Tag.ReplyParentUserLogin, Tag.Subscriber,
+    Tag.SourceId, Tag.SourceRoomId, Tag.TmiSentTs, Tag.UserId, Tag.Vip,
+  ];
+  for (const code of order) byChar[TAG_KEYS[code]!.charCodeAt(0)]!.push(code);
+  return byChar;
+})();
 
 /** The tag starting at raw[pos] when its key is recognised and followed by '=', else Tag.Other. */
 function tagAt(raw: string, pos: number): Tag {
-  switch (raw.charCodeAt(pos)) {
-    case 98 /* b */: return tag(raw, pos, Tag.Badges) || tag(raw, pos, Tag.BadgeInfo) || tag(raw, pos, Tag.Bits);
-    case 100 /* d */: return tag(raw, pos, Tag.DisplayName);
-    case 101 /* e */: return tag(raw, pos, Tag.Emotes) || tag(raw, pos, Tag.EmoteOnly);
-    case 102 /* f */: return tag(raw, pos, Tag.FirstMsg) || tag(raw, pos, Tag.Flags);
-    case 105 /* i */: return tag(raw, pos, Tag.Id);
-    case 109 /* m */: return tag(raw, pos, Tag.Mod);
-    case 114 /* r */: return tag(raw, pos, Tag.RoomId) || tag(raw, pos, Tag.ReturningChatter) || tag(raw, pos, Tag.ReplyParentMsgId) || tag(raw, pos, Tag.ReplyParentUserLogin);
-    case 115 /* s */: return tag(raw, pos, Tag.Subscriber) || tag(raw, pos, Tag.SourceId) || tag(raw, pos, Tag.SourceRoomId);
-    case 116 /* t */: return tag(raw, pos, Tag.TmiSentTs) || tag(raw, pos, Tag.Turbo);
-    case 117 /* u */: return tag(raw, pos, Tag.UserId) || tag(raw, pos, Tag.UserType);
-    case 118 /* v */: return tag(raw, pos, Tag.Vip);
-    default: return Tag.Other;
+  const candidates = TAGS_BY_FIRST_CHAR[raw.charCodeAt(pos) & 127]!;
+  for (let i = 0; i < candidates.length; i++) {
+    const code = candidates[i]!;
+    const key = TAG_KEYS[code]!;
+    const eq = pos + key.length;
+    if (raw.charCodeAt(eq) !== 61 /* = */) continue;
+    // Short keys compared in place (the first character matched already), longer ones as one
+    // short copy: startsWith compares such strings a character at a time.
+    if (key.length > 4) {
+      if (raw.slice(pos, eq) === key) return code;
+    } else {
+      let at = 1;
+      while (at < key.length && raw.charCodeAt(pos + at) === key.charCodeAt(at)) at++;
+      if (at === key.length) return code;
+    }
   }
-}
-
-/** `code` when the tag at raw[pos] has its key, followed by '=', else Tag.Other. */
-function tag(raw: string, pos: number, code: Tag): Tag {
-  const key = TAG_KEYS[code]!;
-  const eq = pos + key.length;
-  // One short copy and compare: startsWith compares such strings a character at a time.
-  return raw.charCodeAt(eq) === 61 /* = */ && raw.slice(pos, eq) === key ? code : Tag.Other;
+  return Tag.Other;
 }
 
 /**
@@ -196,7 +200,7 @@ function tag(raw: string, pos: number, code: Tag): Tag {
 function lastTagWithoutValue(raw: string, pos: number, end: number): Tag {
   const key = raw.slice(pos, end);
   const code = TAG_KEYS.indexOf(key);
-  return code > Tag.Other && code < Tag.Flags ? code : Tag.Other;
+  return code > Tag.Other ? code : Tag.Other;
 }
 
 /**
