@@ -198,9 +198,12 @@ function tagAt(raw: string, pos: number): Tag {
  * skipped it elsewhere (Twitch sends none).
  */
 function lastTagWithoutValue(raw: string, pos: number, end: number): Tag {
-  const key = raw.slice(pos, end);
-  const code = TAG_KEYS.indexOf(key);
-  return code > Tag.Other ? code : Tag.Other;
+  const candidates = TAGS_BY_FIRST_CHAR[raw.charCodeAt(pos) & 127]!;
+  for (let i = 0; i < candidates.length; i++) {
+    const key = TAG_KEYS[candidates[i]!]!;
+    if (key.length === end - pos && raw.slice(pos, end) === key) return candidates[i]!;
+  }
+  return Tag.Other;
 }
 
 /**
