@@ -12,9 +12,10 @@ export interface ReadCompactedOptions {
 /**
  * The latest committed value of every key of a small compacted topic (checkpoints), read with
  * isolation read_committed from the beginning to the end it had when the call started. The end
- * is recognised by position and a short quiet spell after it: transaction markers take offsets
- * too, so counting records cannot tell where the end is. A key whose latest value is a
- * tombstone is absent.
+ * is recognised by position (transaction markers and aborted records included) and a short
+ * quiet spell after it: counting records cannot tell where the end is. A transaction still open
+ * at that end is waited for, so its outcome is what the call returns. A key whose latest value
+ * is a tombstone is absent.
  *
  * @throws PulseError `CHECKPOINT_READ_FAILED` (retriable) when the end is not reached in time.
  */
@@ -37,6 +38,13 @@ export async function readCompactedTopic(kafka: Kafka, topic: string, options: R
     await reader.subscribe({ topic, fromBeginning: true });
     let lastSeenMs = 0;
     let reachedEnd = false;
+    // Also emitted for batches of only markers or aborted records, which eachBatch never sees.
+    // Their last offset counts them: it reaches `high - 1` only once every transaction open at
+    // the start has ended (a writer's checkpoint in a transaction still open must not be missed).
+    reader.on(reader.events.END_BATCH_PROCESS, (event) => {
+      lastSeenMs = Date.now();
+      if (Number(event.payload.lastOffset) + 1 >= high) reachedEnd = true;
+    });
     await reader.run({
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
@@ -45,8 +53,6 @@ export async function readCompactedTopic(kafka: Kafka, topic: string, options: R
           else latest.delete(m.key.toString());
         }
         lastSeenMs = Date.now();
-        // The last record before `high` may be followed by one commit marker.
-        if (Number(batch.lastOffset()) + 2 >= high) reachedEnd = true;
       },
     });
     const startedMs = Date.now();
