@@ -248,11 +248,30 @@ export function badgeMap(value: string): Record<string, string> {
     let comma = value.indexOf(',', pos);
     if (comma === -1) comma = value.length;
     const slash = value.indexOf('/', pos);
-    if (slash !== -1 && slash < comma) out[value.slice(pos, slash)] = value.slice(slash + 1, comma);
-    else if (comma > pos) out[value.slice(pos, comma)] = '';
+    if (slash !== -1 && slash < comma) out[badgeName(value.slice(pos, slash))] = value.slice(slash + 1, comma);
+    else if (comma > pos) out[badgeName(value.slice(pos, comma))] = '';
     pos = comma + 1;
   }
   return out;
+}
+
+/** The badges Twitch sends most, by name length. */
+const COMMON_BADGES: ReadonlyArray<readonly string[] | undefined> = (() => {
+  const byLength: string[][] = [];
+  for (const name of ['subscriber', 'premium', 'moderator', 'broadcaster', 'vip', 'founder', 'partner', 'turbo', 'bits', 'sub-gifter', 'staff']) {
+    (byLength[name.length] ??= []).push(name);
+  }
+  return byLength;
+})();
+
+/**
+ * The literal for a common badge name, else the name itself. A literal is already in V8's string
+ * table, so storing it as a property key skips the lookup a fresh string needs (profiled).
+ */
+function badgeName(name: string): string {
+  const common = COMMON_BADGES[name.length];
+  if (common !== undefined) for (let i = 0; i < common.length; i++) if (common[i] === name) return common[i]!;
+  return name;
 }
 
 /** Emote tag in raw[start, end): `25:0-4,12-16/1902:6-10` → `[{ id: '25', count: 2 }, { id: '1902', count: 1 }]`. */
