@@ -45,7 +45,7 @@ export function privmsgFromFrame(raw: string, frame: LineFrame, receivedAtMs: nu
       if (code === Tag.Other) break;
     }
     const vs = pos + TAG_KEYS[code]!.length + 1;
-    const semi = valueEnd(raw, vs, end);
+    const semi = code <= Tag.ReplyParentUserLogin ? longValueEnd(raw, vs, end) : valueEnd(raw, vs, end);
     const hasValue = vs < semi;
     switch (code) {
       case Tag.Id:
@@ -149,14 +149,19 @@ export function privmsgFromFrame(raw: string, frame: LineFrame, receivedAtMs: nu
 
 /** Tag keys recognised in a PRIVMSG, indexed by {@link Tag}. */
 const TAG_KEYS: readonly string[] = [
-  '', 'id', 'mod', 'vip', 'bits', 'badges', 'emotes', 'room-id', 'user-id', 'first-msg', 'source-id', 'badge-info',
-  'emote-only', 'subscriber', 'tmi-sent-ts', 'display-name', 'source-room-id', 'returning-chatter',
-  'reply-parent-msg-id', 'reply-parent-user-login',
+  '',
+  // Values that are rarely empty or one character long (ids, timestamps, names).
+  'id', 'room-id', 'user-id', 'tmi-sent-ts', 'display-name', 'source-id', 'source-room-id', 'reply-parent-msg-id',
+  'reply-parent-user-login',
+  // Flags and lists, usually empty or one character.
+  'mod', 'vip', 'bits', 'badges', 'emotes', 'first-msg', 'badge-info', 'emote-only', 'subscriber', 'returning-chatter',
 ];
 
 /** Recognised tags (Other: any other), in the order of {@link TAG_KEYS}. */
 const enum Tag {
-  Other, Id, Mod, Vip, Bits, Badges, Emotes, RoomId, UserId, FirstMsg, SourceId, BadgeInfo, EmoteOnly, Subscriber, TmiSentTs, DisplayName, SourceRoomId, ReturningChatter, ReplyParentMsgId, ReplyParentUserLogin,
+  Other,
+  Id, RoomId, UserId, TmiSentTs, DisplayName, SourceId, SourceRoomId, ReplyParentMsgId, ReplyParentUserLogin,
+  Mod, Vip, Bits, Badges, Emotes, FirstMsg, BadgeInfo, EmoteOnly, Subscriber, ReturningChatter,
 }
 
 /** Recognised tags by the char code of their key's first character, the most frequent first. */
@@ -216,6 +221,12 @@ function valueEnd(raw: string, start: number, end: number): number {
   if (raw.charCodeAt(start) === 59 /* ; */) return start;
   if (start + 1 === end || raw.charCodeAt(start + 1) === 59) return start + 1;
   const semi = raw.indexOf(';', start + 2);
+  return semi === -1 || semi > end ? end : semi;
+}
+
+/** {@link valueEnd} for values that are rarely that short: straight to the search. */
+function longValueEnd(raw: string, start: number, end: number): number {
+  const semi = raw.indexOf(';', start);
   return semi === -1 || semi > end ? end : semi;
 }
 
