@@ -273,7 +273,7 @@ export class HelixCollector {
     stats: SweepStats,
     accept: (page: HelixStream[], observedAtMs: number) => void,
   ): Promise<void> {
-    const pacer = new ChainPacer(this.chainConcurrency, () => this.client.rateLimit());
+    const pacer = new ChainPacer(this.chainConcurrency, () => this.client.rateLimit(), { clock: this.clock });
     const workers: Array<Promise<void>> = [];
     let next = 0;
     let inFlight = 0;
