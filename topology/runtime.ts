@@ -115,9 +115,10 @@ export class TopologyRuntime {
     this.prefix = options.outputPrefix ?? '';
     this.inputPrefix = options.inputPrefix ?? '';
     this.consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, sessionTimeout: 15_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, maxBytesPerPartition: options.maxBatchBytes ?? 1_048_576 });
-    // Transaction timeout as Kafka Streams sets it under exactly-once (10 s): a killed instance's
-    // open transaction then holds up its partitions' next owner (read_committed) for 10 s, not 60.
-    this.producer = options.kafka.producer({ transactionalId: `${options.groupId}-${options.instanceId}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10_000, retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 2_000 } });
+    // A killed instance's open transaction holds up its partitions' next owner (read_committed)
+    // until it times out: 30 s, not kafkajs's 60. Kafka Streams uses 10 s, but it survives being
+    // fenced when a slow commit overruns; this process exits then, so it keeps a wider margin.
+    this.producer = options.kafka.producer({ transactionalId: `${options.groupId}-${options.instanceId}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000, retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 2_000 } });
     this.readChat = options.serde.projection(TOPICS.chatMessages, CHAT_RATE_FIELDS);
     this.commitIntervalMs = options.commitIntervalMs ?? 100;
     if (!(this.commitIntervalMs >= 0)) throw new ConfigError('commitIntervalMs', `must be >= 0 ms, got ${this.commitIntervalMs}`);
@@ -235,8 +236,9 @@ export class TopologyRuntime {
     });
   }
 
-  // After a failed commit: rebuild every task and make kafkajs deliver their input again from
-  // the committed positions (it has already moved past them, and the input may be quiet now).
+  // After a failed commit or batch: rebuild every task and make kafkajs deliver their input
+  // again from the committed positions (it has already moved past them, and the input may be
+  // quiet now, so no later batch would bring the task back).
   private rebuildTasks(): void {
     this.rebuild = false;
     for (const [key, position] of this.committed) {
@@ -339,7 +341,7 @@ export class TopologyRuntime {
       // committed checkpoints. kafkajs may leave the group over this error: abort the commit
       // under way, as after a rebalance.
       this.generation++;
-      this.resetTasks();
+      this.rebuildTasks();
       this.log.warn('batch failed; tasks will be rebuilt from their checkpoints', { topic, partition, error: messageOf(error) });
       throw error;
     } finally {
