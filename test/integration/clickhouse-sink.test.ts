@@ -58,7 +58,9 @@ describe('ClickHouse sink: exact rows from Kafka', () => {
 
     const topology = startCli(['run', '--group', `${base}-topology`, '--input-prefix', prefix, '--output-prefix', prefix], process.env);
     children.push(topology);
-    await untilCaughtUp(kafka, `${base}-topology`, [names.messages, names.events]);
+    await untilCaughtUp(kafka, `${base}-topology`, [names.messages, names.events]).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; the topology's log ends:\n${topology.stderr()}`);
+    });
     await kill(topology.child);
 
     for (const id of CHAT_TABLES) {
