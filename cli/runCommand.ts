@@ -8,7 +8,7 @@ import { TopologyRuntime } from '../topology/runtime.ts';
 import { parseArgs, stringOption } from './args.ts';
 
 /**
- * `twitch-pulse run [--group pulse-topology] [--instance ID] [--input-prefix P] [--output-prefix P] [--max-batch-bytes N] [--commit-interval-ms 100]`:
+ * `twitch-pulse run [--group pulse-topology] [--instance ID] [--input-prefix P] [--output-prefix P] [--max-batch-bytes N]`:
  * the topology on Kafka, exactly once; start more instances with the same group to scale out.
  */
 export async function runCommand(argv: readonly string[]): Promise<number> {
@@ -25,7 +25,6 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     inputPrefix: stringOption(args, 'input-prefix', ''),
     outputPrefix: stringOption(args, 'output-prefix', ''),
     maxBatchBytes: Number(stringOption(args, 'max-batch-bytes', '1048576')),
-    commitIntervalMs: Number(stringOption(args, 'commit-interval-ms', '100')),
     log,
   });
   await runtime.start();

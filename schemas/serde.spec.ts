@@ -116,25 +116,3 @@ describe('AvroSerde.decodeCached', () => {
     assert.throws(() => serde.decodeCached(Buffer.from('x')), MissingMagicByteError);
   });
 });
-
-describe('AvroSerde.projection', () => {
-  it('decodes only the given fields, equal to the full decode of them; undefined until the schema is cached', async () => {
-    const serde = serdeWith({ 7: rateType });
-    const bytes = await serde.encode(7, rate);
-    const read = serde.projection<Record<string, unknown>>(TOPICS.chatRates, ['roomId', 'messages', 'topEmotes']);
-    assert.equal(serdeWith({ 7: rateType }).projection(TOPICS.chatRates, ['roomId'])(bytes), undefined);
-    assert.deepEqual(plain(read(bytes)), { roomId: rate.roomId, messages: rate.messages, topEmotes: rate.topEmotes });
-  });
-
-  it('reads a writer schema with an extra field, and fails typed on a corrupt payload or an unknown field', async () => {
-    const full = loadSchema(TOPICS.chatRates) as { fields: unknown[] };
-    const newer = avro.Type.forSchema({ ...full, fields: [{ name: 'extra', type: 'string' }, ...full.fields] } as avro.Schema);
-    const serde = serdeWith({ 8: newer });
-    const bytes = await serde.encode(8, { ...rate, extra: 'x'.repeat(100) });
-    await serde.decode(bytes);
-    const read = serde.projection<Record<string, unknown>>(TOPICS.chatRates, ['channel', 'bits']);
-    assert.deepEqual(plain(read(bytes)), { channel: rate.channel, bits: rate.bits });
-    assert.throws(() => read(bytes.subarray(0, 12)), CorruptPayloadError);
-    assert.throws(() => serde.projection(TOPICS.chatRates, ['nope']), /no field nope/);
-  });
-});

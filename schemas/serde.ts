@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
-import avro from 'avsc';
+import type avro from 'avsc';
 import {
   CorruptPayloadError,
   MissingMagicByteError,
@@ -173,39 +173,6 @@ export class AvroSerde {
     } catch (error) {
       throw new CorruptPayloadError(schemaId, error, context);
     }
-  }
-
-  /**
-   * A synchronous decoder that reads only `fields` of `spec`'s value schema from a Confluent
-   * wire-format payload: the writer's other fields are skipped, not decoded (a wide record read
-   * by a consumer needing a few fields decodes several times faster). Resolution is Avro's, per
-   * writer schema id, so older and newer writer schemas work as with {@link decode}.
-   * Returns undefined when the payload's schema is not cached yet: {@link decode} it once first.
-   *
-   * @throws the same typed errors as {@link decode}; CorruptPayloadError also when the writer
-   *   schema cannot be read as the projection (a projected field missing, without default).
-   * @example const read = serde.projection<{ roomId: string }>(TOPICS.chatMessages, ['roomId']);
-   */
-  projection<T>(spec: Pick<TopicSpec, 'schemaFile'>, fields: readonly string[]): (payload: Buffer | null, context?: ErrorContext) => T | undefined {
-    const full = loadSchema(spec) as { fields: Array<{ name: string }> };
-    const missing = fields.filter((f) => !full.fields.some((x) => x.name === f));
-    if (missing.length > 0) throw new Error(`projection of ${spec.schemaFile}: no field ${missing.join(', ')}`);
-    const reader = avro.Type.forSchema({ ...full, fields: full.fields.filter((f) => fields.includes(f.name)) } as avro.Schema);
-    const resolvers = new Map<number, avro.Resolver>();
-    return (payload, context = {}) => {
-      const schemaId = readSchemaId(payload, context);
-      let resolver = resolvers.get(schemaId);
-      try {
-        if (!resolver) {
-          const writer = this.types.get(schemaId);
-          if (!writer) return undefined;
-          resolvers.set(schemaId, (resolver = reader.createResolver(writer)));
-        }
-        return reader.fromBuffer((payload as Buffer).subarray(HEADER_BYTES), resolver) as T;
-      } catch (error) {
-        throw new CorruptPayloadError(schemaId, error, context);
-      }
-    };
   }
 
   private async fetchType(schemaId: number, context: ErrorContext): Promise<avro.Type> {

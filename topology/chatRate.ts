@@ -19,12 +19,6 @@ export interface ChatRate {
   early: boolean;
 }
 
-/** The chat message fields chat rates read; the topology decodes only these. */
-export const CHAT_RATE_FIELDS = ['channel', 'roomId', 'userId', 'login', 'eventTimeMs', 'bits', 'emotes', 'emoteOnly', 'firstMsg'] as const;
-
-/** A chat message as chat rates see it. */
-export type ChatRateInput = Pick<ChatMessage, (typeof CHAT_RATE_FIELDS)[number]>;
-
 interface Accumulator {
   channel: string;
   roomId: string;
@@ -46,9 +40,9 @@ export const TOP_EMOTES = 5;
  *
  * @example new ChatRateOperator(tumblingWindows({ sizeMs: 10_000, graceMs: 5_000 }))
  */
-export class ChatRateOperator implements StreamOperator<ChatRateInput, ChatRate> {
+export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
   readonly name: string;
-  private readonly store: WindowedAggregate<ChatRateInput, Accumulator>;
+  private readonly store: WindowedAggregate<ChatMessage, Accumulator>;
 
   constructor(windows: TumblingWindows, private readonly onLate: LateSink = () => undefined) {
     this.name = `chat_rate_${windows.sizeMs / 1000}s`;
@@ -68,7 +62,7 @@ export class ChatRateOperator implements StreamOperator<ChatRateInput, ChatRate>
   }
 
   /** The windows' restart position; see {@link WindowedAggregate.lowWatermark}. */
-  get windowStore(): WindowedAggregate<ChatRateInput, Accumulator> {
+  get windowStore(): WindowedAggregate<ChatMessage, Accumulator> {
     return this.store;
   }
 
@@ -77,7 +71,7 @@ export class ChatRateOperator implements StreamOperator<ChatRateInput, ChatRate>
     return this.store.openWindows;
   }
 
-  process(m: ChatRateInput, offset = -1): ChatRate[] {
+  process(m: ChatMessage, offset = -1): ChatRate[] {
     const { closed, late } = this.store.add(m.roomId, m.eventTimeMs, m, offset);
     if (late) this.onLate(this.name, late);
     return closed.map((w) => this.result(w, false));

@@ -3,28 +3,14 @@
  * them). Used for the checkpoints the runtime writes in the same Kafka transaction as results.
  */
 export function encodeState(state: unknown): string {
-  // A copy with the tags, then native JSON: about twice as fast as a replacer function, which
-  // JSON.stringify calls for every value of a checkpoint of thousands of channels.
-  return JSON.stringify(tagged(state));
-}
-
-function tagged(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return v === Infinity ? { $num: 'Infinity' } : v === -Infinity ? { $num: '-Infinity' } : v;
-  if (v instanceof Map) {
-    const entries: unknown[] = [];
-    for (const [k, x] of v) entries.push([tagged(k), tagged(x)]);
-    return { $map: entries };
-  }
-  if (v instanceof Set) {
-    const values: unknown[] = [];
-    for (const x of v) values.push(tagged(x));
-    return { $set: values };
-  }
-  if (Array.isArray(v)) return v.map(tagged);
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = tagged((v as Record<string, unknown>)[k]);
-  return out;
+  return JSON.stringify(state, function replace(this: unknown, key: string, value: unknown) {
+    const raw = (this as Record<string, unknown>)[key];
+    if (raw instanceof Map) return { $map: [...raw.entries()] };
+    if (raw instanceof Set) return { $set: [...raw.values()] };
+    if (raw === Infinity) return { $num: 'Infinity' };
+    if (raw === -Infinity) return { $num: '-Infinity' };
+    return value;
+  });
 }
 
 /** The inverse of {@link encodeState}. */

@@ -1,6 +1,6 @@
-import type { ChatEvent } from '../schemas/types.ts';
+import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
 import { AdWindowOperator } from './adWindows.ts';
-import { ChatRateOperator, type ChatRateInput } from './chatRate.ts';
+import { ChatRateOperator } from './chatRate.ts';
 import { HypeOperator, hypeStartOf } from './hype.ts';
 import { SubActivityOperator } from './subActivity.ts';
 import { SubBurstOperator } from './subBursts.ts';
@@ -51,14 +51,11 @@ abstract class Task<R> {
 
   constructor(protected readonly sourceTopic: string, protected readonly partition: number) {}
 
-  /** Processes one record at `offset`; appends what became final to `into` (nothing while rebuilding) and returns it. */
-  process(record: R, offset: number, into: TaskOutput[] = []): TaskOutput[] {
+  /** Processes one record at `offset`; returns what became final (empty while rebuilding). */
+  process(record: R, offset: number): TaskOutput[] {
     this.offset = offset;
     this.handle(record, offset);
-    if (this.out.length === 0) return into;
-    for (const o of this.out) into.push(o);
-    this.out.length = 0;
-    return into;
+    return this.out.splice(0);
   }
 
   abstract checkpoint(position: number): TaskCheckpoint;
@@ -86,7 +83,7 @@ abstract class Task<R> {
 }
 
 /** Chat messages of one partition: chat rates, hype and ad windows. */
-export class ChatTask extends Task<ChatRateInput> {
+export class ChatTask extends Task<ChatMessage> {
   private readonly rates: ChatRateOperator[];
   private readonly hype = new HypeOperator();
   private readonly ads = new AdWindowOperator();
@@ -97,7 +94,7 @@ export class ChatTask extends Task<ChatRateInput> {
     this.rates = windows.rates.map((w) => new ChatRateOperator(w, (n, v) => this.late(n, this.channel, w.graceMs)(n, v)));
   }
 
-  protected handle(m: ChatRateInput, offset: number): void {
+  protected handle(m: ChatMessage, offset: number): void {
     this.channel = m.channel;
     this.rates.forEach((op, i) => {
       for (const rate of op.process(m, offset)) {

@@ -49,8 +49,6 @@ export class WindowedAggregate<R, A> {
   private readonly open = new Map<number, Map<string, A>>();
   private readonly origins = new Map<number, Map<string, WindowOrigin>>();
   private streamTime = -Infinity;
-  /** Earliest close time of the open windows: until stream time reaches it, nothing closes. */
-  private nextCloseMs = Infinity;
 
   constructor(
     readonly windows: TumblingWindows,
@@ -85,10 +83,7 @@ export class WindowedAggregate<R, A> {
       };
     }
     let byKey = this.open.get(start);
-    if (!byKey) {
-      this.open.set(start, (byKey = new Map()));
-      this.nextCloseMs = Math.min(this.nextCloseMs, windowCloseTime(start, this.windows));
-    }
+    if (!byKey) this.open.set(start, (byKey = new Map()));
     let aggregate = byKey.get(key);
     if (aggregate === undefined) {
       byKey.set(key, (aggregate = this.aggregation.init(key, start)));
@@ -103,7 +98,6 @@ export class WindowedAggregate<R, A> {
   /** Moves stream time forward (e.g. from a punctuation) and returns the windows that closed. */
   advance(streamTimeMs: number): ClosedWindow<A>[] {
     if (streamTimeMs > this.streamTime) this.streamTime = streamTimeMs;
-    if (this.streamTime < this.nextCloseMs) return [];
     let closed: ClosedWindow<A>[] | null = null;
     for (const start of this.open.keys()) {
       if (windowCloseTime(start, this.windows) > this.streamTime) continue;
@@ -150,8 +144,6 @@ export class WindowedAggregate<R, A> {
     const byKey = this.open.get(start)!;
     this.open.delete(start);
     this.origins.delete(start);
-    this.nextCloseMs = Infinity;
-    for (const s of this.open.keys()) this.nextCloseMs = Math.min(this.nextCloseMs, windowCloseTime(s, this.windows));
     const end = start + this.windows.sizeMs;
     return [...byKey.keys()].sort().map((key) => ({ key, windowStartMs: start, windowEndMs: end, aggregate: byKey.get(key)! }));
   }

@@ -16,7 +16,7 @@ const inputTopics = (prefix: string) => [`${prefix}${TOPICS.chatMessages.name}`,
 
 const OUTPUTS = ['chatRates', 'subActivity', 'subBursts', 'hype', 'hypeStarts', 'adWindows', 'lateRecords'] as const;
 
-// Small batches in the interrupted runs, so kills land mid-work.
+// Small batches (one transaction each) in the interrupted runs, so kills land mid-work.
 function startInstance(group: string, instance: string, inputPrefix: string, outputPrefix: string, maxBatchBytes = 16_384): ChildProcess {
   return spawn(process.execPath, ['bin/twitch-pulse.mjs', 'run', '--group', group, '--instance', instance, '--input-prefix', inputPrefix, '--output-prefix', outputPrefix, '--max-batch-bytes', String(maxBatchBytes)], {
     cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' },
