@@ -1,16 +1,17 @@
 // End-to-end ingest throughput: recorded-style raw IRC lines from a file, parsed, Avro-encoded
 // and produced (idempotent, acks=all) into the real Kafka of the local stack, the same path as
 // `twitch-pulse replay FILE --max`. Needs `twitch-pulse stack up`.
-//   node --import tsx bench/replay-kafka.ts [lines=1000000] [compression=gzip|none]
+//   node --import tsx bench/replay-kafka.ts [lines=1000000] [compression=lz4|gzip|none]
 import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { endpointsFromEnv, REPO_ROOT } from '../core/config.ts';
 import { replay } from '../connectors/replay/replay.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
 import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
+import type { SenderCompression } from '../connectors/kafka/recordSender.ts';
 
 const lineCount = Number(process.argv[2] ?? 1_000_000);
-const compression = (process.argv[3] ?? 'gzip') as 'gzip' | 'none';
+const compression = (process.argv[3] ?? 'lz4') as SenderCompression;
 const dir = `${REPO_ROOT}/.stack/bench`;
 mkdirSync(dir, { recursive: true });
 const file = `${dir}/chat-${lineCount}.log`;

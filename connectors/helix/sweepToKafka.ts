@@ -9,6 +9,7 @@ import { CategorySwitches, type CategorySwitchOptions } from '../../topology/cat
 import { createTopics } from '../kafka/admin.ts';
 import { BufferedProducer } from '../kafka/bufferedProducer.ts';
 import { createKafka } from '../kafka/client.ts';
+import { createRecordSender } from '../kafka/recordSender.ts';
 import type { HelixCollector, SweepFilter, SweepResult } from './sweep.ts';
 
 /** Topic names the Helix sweep writes to; the catalogue's by default (tests use their own). */
@@ -79,7 +80,7 @@ export async function runHelixSweeps(
   ]);
   const encodeSnapshot = await serde.encoder(await serde.registerTopic(TOPICS.streamSnapshots, topics.snapshots));
   const encodeChange = await serde.encoder(await serde.registerTopic(TOPICS.categoryChanges, topics.categoryChanges));
-  const producer = new BufferedProducer(kafka, { log });
+  const producer = new BufferedProducer(createRecordSender(endpoints.kafkaBrokers, 'twitch-pulse-helix'), { log });
   await producer.connect();
   const switches = new CategorySwitches(options.switches);
   const published: PublishedSweep[] = [];

@@ -1,13 +1,6 @@
-import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { ConfigError, messageOf } from '../../core/errors.ts';
 import { createLogger, type Logger } from '../../core/log.ts';
-
-/** One record waiting to be produced. */
-interface Pending {
-  readonly topic: string;
-  readonly key: string;
-  readonly value: Buffer;
-}
+import type { OutgoingRecord, RecordSender } from './recordSender.ts';
 
 /** Settings of a {@link BufferedProducer}; validated where built. */
 export interface BufferedProducerOptions {
@@ -17,8 +10,6 @@ export interface BufferedProducerOptions {
   readonly lingerMs?: number;
   /** Bound of the buffer in bytes (keys + values); `enqueue` refuses beyond it. */
   readonly maxBufferedBytes?: number;
-  /** `gzip` or `none`. */
-  readonly compression?: 'gzip' | 'none';
   /** First and longest wait between attempts while Kafka is unreachable, ms. */
   readonly retryBackoffMs?: number;
   readonly maxRetryBackoffMs?: number;
@@ -42,19 +33,18 @@ export interface ProducerStats {
  * A bounded, batching Kafka producer that never drops what it accepted: records wait in order
  * in the buffer while Kafka is unreachable and are delivered when it returns.
  *
- * Idempotent producer with `acks=all` and one request in flight, so retries neither duplicate
- * nor reorder records within a partition. Records are keyed (the channel's room id for chat)
- * so one channel's records stay in order on one partition.
+ * The sender is idempotent with `acks=all`, and one batch is in flight at a time, so retries
+ * neither duplicate nor reorder records within a partition. Records are keyed (the channel's
+ * room id for chat) so one channel's records stay in order on one partition.
  *
  * @example
- * const out = new BufferedProducer(kafka, { lingerMs: 20 });
+ * const out = new BufferedProducer(createRecordSender(brokers, 'ingest'), { lingerMs: 20 });
  * await out.connect();
  * out.enqueue('twitch.chat.messages', roomId, bytes);
  * await out.flush();
  */
 export class BufferedProducer {
-  private readonly producer: Producer;
-  private readonly queue: Pending[] = [];
+  private readonly queue: OutgoingRecord[] = [];
   private head = 0;
   private readonly options: Required<Omit<BufferedProducerOptions, 'log'>>;
   private readonly log: Logger;
@@ -67,14 +57,14 @@ export class BufferedProducer {
   /** Resolved after every produce attempt, so waiters can re-check the buffer. */
   private batchWaiters: Array<() => void> = [];
 
-  constructor(kafka: Kafka, options: BufferedProducerOptions = {}) {
-    // kafkajs groups a batch by partition in quadratic time (it copies the partition's array
-    // for every message), so batches stay around a thousand records.
+  constructor(
+    private readonly sender: RecordSender,
+    options: BufferedProducerOptions = {},
+  ) {
     this.options = {
       maxBatchRecords: options.maxBatchRecords ?? 1_000,
       lingerMs: options.lingerMs ?? 20,
       maxBufferedBytes: options.maxBufferedBytes ?? 256 * 1024 * 1024,
-      compression: options.compression ?? 'gzip',
       retryBackoffMs: options.retryBackoffMs ?? 250,
       maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5_000,
     };
@@ -82,17 +72,11 @@ export class BufferedProducer {
     if (this.options.lingerMs < 0) throw new ConfigError('lingerMs', `must be >= 0 ms, got ${this.options.lingerMs}`);
     if (this.options.maxBufferedBytes < 1024) throw new ConfigError('maxBufferedBytes', `must be >= 1024, got ${this.options.maxBufferedBytes}`);
     this.log = options.log ?? createLogger('producer');
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
   }
 
   /** Connects the producer. Records may be enqueued before; they wait. */
   async connect(): Promise<void> {
-    await this.producer.connect();
+    await this.sender.connect();
   }
 
   /**
@@ -145,7 +129,7 @@ export class BufferedProducer {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
-    await this.producer.disconnect();
+    await this.sender.close();
   }
 
   private kick(): void {
@@ -177,11 +161,7 @@ export class BufferedProducer {
       const end = Math.min(this.queue.length, this.head + this.options.maxBatchRecords);
       const batch = this.queue.slice(this.head, end);
       try {
-        await this.producer.sendBatch({
-          acks: -1,
-          compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          topicMessages: groupByTopic(batch),
-        });
+        await this.sender.send(batch);
       } catch (error) {
         this.stats.failedAttempts++;
         if (!this.down) this.log.warn('Kafka unreachable: buffering records until it returns', { buffered: this.stats.buffered, error: messageOf(error) });
@@ -215,14 +195,4 @@ export class BufferedProducer {
       this.log.warn(`producer buffer ${Math.round(share * 100)}% full`, { bufferedBytes: this.stats.bufferedBytes, maxBufferedBytes: this.options.maxBufferedBytes });
     }
   }
-}
-
-function groupByTopic(batch: readonly Pending[]): TopicMessages[] {
-  const byTopic = new Map<string, TopicMessages>();
-  for (const r of batch) {
-    let entry = byTopic.get(r.topic);
-    if (!entry) byTopic.set(r.topic, (entry = { topic: r.topic, messages: [] }));
-    entry.messages.push({ key: r.key, value: r.value });
-  }
-  return [...byTopic.values()];
 }

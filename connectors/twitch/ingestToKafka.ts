@@ -6,6 +6,7 @@ import { createTopics } from '../kafka/admin.ts';
 import { BufferedProducer, type BufferedProducerOptions } from '../kafka/bufferedProducer.ts';
 import { CheckpointedProducer } from '../kafka/checkpointedProducer.ts';
 import { createKafka } from '../kafka/client.ts';
+import { createRecordSender, type SenderCompression } from '../kafka/recordSender.ts';
 import { ChatIngester, kafkaRecordSink, type IngestTargets } from './chatIngest.ts';
 
 /** Topic names ingestion writes to; the catalogue's by default (tests use their own). */
@@ -64,10 +65,12 @@ export async function openKafkaIngest(
   endpoints: Endpoints,
   stage: string,
   topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
-  producerOptions: BufferedProducerOptions = {},
+  producerOptions: BufferedProducerOptions & { readonly compression?: SenderCompression } = {},
 ): Promise<KafkaIngest> {
-  const { kafka, targets } = await ingestTargets(endpoints, stage, topics);
-  const producer = new BufferedProducer(kafka, { log: createLogger(stage), ...producerOptions });
+  const { targets } = await ingestTargets(endpoints, stage, topics);
+  const { compression, ...bufferOptions } = producerOptions;
+  const sender = createRecordSender(endpoints.kafkaBrokers, `twitch-pulse-${stage}`, { compression });
+  const producer = new BufferedProducer(sender, { log: createLogger(stage), ...bufferOptions });
   await producer.connect();
   const ingester = new ChatIngester(kafkaRecordSink(producer, targets, stage));
   return { ingester, producer, close: () => producer.close() };
