@@ -7,8 +7,8 @@
 // comparable. Later sweeps run back to back (empty bucket, users and categories cached, streams
 // the chains missed recovered by user_id). Prints one JSON object per sweep.
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { createLogger } from '../core/log.ts';
+import { startTsWorker } from '../core/tsWorker.ts';
 import { HelixClient } from '../connectors/helix/client.ts';
 import { HelixRateLimiter } from '../connectors/helix/rateLimiter.ts';
 import { HelixCollector } from '../connectors/helix/sweep.ts';
@@ -17,10 +17,7 @@ import type { HelixCensus } from './helixServerWorker.ts';
 const [streams = 100_000, latencyMs = 50, refillWindowMs = 60_000, driftShare = 0.001, sweeps = 1] = process.argv.slice(2).map(Number);
 const LIMIT = 800;
 
-// A worker thread does not inherit `--import tsx`, so it registers tsx before loading the server.
-const workerUrl = new URL('./helixServerWorker.ts', import.meta.url).href;
-const serverThread = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); });`, {
-  eval: true,
+const serverThread = startTsWorker(new URL('./helixServerWorker.ts', import.meta.url), {
   workerData: { streams, latencyMs, ratelimitLimit: LIMIT, refillWindowMs, driftShare, driftMaxRatio: 0.2, seed: 42 },
 });
 const [server] = (await once(serverThread, 'message')) as [{ url: string; clientId: string; clientSecret: string }];

@@ -1,13 +1,13 @@
 // End-to-end ingest throughput: recorded-style raw IRC lines from a file, parsed, Avro-encoded
 // and produced (idempotent, acks=all) into the real Kafka of the local stack, the same path as
-// `twitch-pulse replay FILE --max`. Needs `twitch-pulse stack up`.
-//   node --import tsx bench/replay-kafka.ts [lines=1000000] [compression=lz4|gzip|none]
+// `twitch-pulse replay FILE --max` (parsing and encoding on worker threads). Needs `twitch-pulse stack up`.
+//   node --import tsx bench/replay-kafka.ts [lines=1000000] [compression=lz4|gzip|none] [parse threads]
 import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { endpointsFromEnv, REPO_ROOT } from '../core/config.ts';
 import { replay } from '../connectors/replay/replay.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
-import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
+import { openThreadedKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
 import type { SenderCompression } from '../connectors/kafka/recordSender.ts';
 
 const lineCount = Number(process.argv[2] ?? 1_000_000);
@@ -33,11 +33,15 @@ const bytes = statSync(file).size;
 
 const run = `${Date.now().toString(36)}`;
 const topics = { messages: `bench.${run}.messages`, events: `bench.${run}.events`, moderation: `bench.${run}.moderation`, deadLetter: `bench.${run}.dlq` };
-const ingest = await openKafkaIngest(endpointsFromEnv(), 'bench', topics, { compression });
+const threads = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const ingest = await openThreadedKafkaIngest(endpointsFromEnv(), 'bench', topics, { compression }, { threads });
 const started = process.hrtime.bigint();
 const lines = await replay(createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, {
   line: (raw, at) => ingest.ingester.line(raw, at),
-  backpressure: () => ingest.producer.backpressure(),
+  backpressure: async () => {
+    await ingest.ingester.backpressure();
+    await ingest.producer.backpressure();
+  },
 });
 await ingest.close();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

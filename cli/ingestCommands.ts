@@ -6,7 +6,7 @@ import { Progress } from '../core/progress.ts';
 import { replay } from '../connectors/replay/replay.ts';
 import { chatSource, chatSourceOptionsFromEnv, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import type { IngestStats } from '../connectors/twitch/chatIngest.ts';
-import { DEFAULT_INGEST_TOPICS, REPLAY_CHECKPOINT_TOPIC, openCheckpointedIngest, openKafkaIngest, type IngestTopicNames } from '../connectors/twitch/ingestToKafka.ts';
+import { DEFAULT_INGEST_TOPICS, REPLAY_CHECKPOINT_TOPIC, openCheckpointedIngest, openKafkaIngest, openThreadedKafkaIngest, type IngestTopicNames } from '../connectors/twitch/ingestToKafka.ts';
 import { replayArchiveCommand } from './archiveReplayCommand.ts';
 import { parseArgs, stringOption } from './args.ts';
 
@@ -38,9 +38,12 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const checkpoint = stringOption(args, 'checkpoint');
   const prefix = stringOption(args, 'topic-prefix') ?? '';
   const topics = prefixedIngestTopics(prefix);
-  const { ingester, producer, close, resumeAt, advance } = checkpoint === undefined
-    ? { ...(await openKafkaIngest(endpointsFromEnv(), 'replay', topics)), resumeAt: 0, advance: undefined }
-    : await openCheckpointed(checkpoint, topics, `${prefix}${REPLAY_CHECKPOINT_TOPIC}`);
+  // As fast as Kafka takes them, parsing moves to worker threads; paced lines go one by one.
+  const { ingester, producer, close, resumeAt, advance } = checkpoint !== undefined
+    ? await openCheckpointed(checkpoint, topics, `${prefix}${REPLAY_CHECKPOINT_TOPIC}`)
+    : speed === undefined
+      ? { ...(await openThreadedKafkaIngest(endpointsFromEnv(), 'replay', topics)), resumeAt: 0, advance: undefined }
+      : { ...(await openKafkaIngest(endpointsFromEnv(), 'replay', topics)), resumeAt: 0, advance: undefined };
   if (resumeAt > 0) createLogger('replay').info('resuming after the lines already in Kafka', { checkpoint, lines: resumeAt });
   let linesIn = resumeAt;
   const totalBytes = file === '-' ? undefined : statSync(file).size;
@@ -65,6 +68,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     },
     backpressure: async () => {
       progress.update(state());
+      if ('backpressure' in ingester) await ingester.backpressure();
       await producer.backpressure();
     },
   }, { speed }, resumeAt);

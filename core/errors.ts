@@ -231,3 +231,10 @@ export class GrafanaDefinitionError extends PulseError {
     super(`${field}: ${detail}`, { code: 'GRAFANA_DEFINITION_INVALID', context: { field } });
   }
 }
+
+/** A worker thread a component relies on failed or exited; what it had in hand is not done. */
+export class WorkerThreadError extends PulseError {
+  constructor(component: string, detail: string, cause?: unknown) {
+    super(`${component} worker thread failed: ${detail}`, { code: 'WORKER_THREAD_FAILED', cause, context: { service: component } });
+  }
+}

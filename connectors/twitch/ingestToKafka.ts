@@ -8,6 +8,7 @@ import { CheckpointedProducer } from '../kafka/checkpointedProducer.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createRecordSender, type SenderCompression } from '../kafka/recordSender.ts';
 import { ChatIngester, kafkaRecordSink, type IngestTargets } from './chatIngest.ts';
+import { ThreadedIngester, type ParseThreadSetup, type ThreadedIngesterOptions } from './threadedIngester.ts';
 
 /** Topic names ingestion writes to; the catalogue's by default (tests use their own). */
 export interface IngestTopicNames {
@@ -48,11 +49,13 @@ async function ingestTargets(endpoints: Endpoints, stage: string, topics: Ingest
   ];
   await createTopics(kafka, specs.map(([k, spec]) => ({ ...spec, name: topics[k] })));
   const targets = {} as Record<keyof IngestTopicNames, IngestTargets[keyof IngestTargets]>;
+  const schemaIds = {} as ParseThreadSetup['targets'];
   for (const [k, spec] of specs) {
     const id = await serde.registerTopic(spec, topics[k]);
     targets[k] = { topic: topics[k], encode: await serde.encoder(id) };
+    schemaIds[k] = { topic: topics[k], schemaId: id };
   }
-  return { kafka, targets: targets as IngestTargets };
+  return { kafka, targets: targets as IngestTargets, schemaIds };
 }
 
 /**
@@ -74,6 +77,43 @@ export async function openKafkaIngest(
   await producer.connect();
   const ingester = new ChatIngester(kafkaRecordSink(producer, targets, stage));
   return { ingester, producer, close: () => producer.close() };
+}
+
+/** A {@link ThreadedIngester} wired to Kafka, and how to finish. */
+export interface ThreadedKafkaIngest {
+  readonly ingester: ThreadedIngester;
+  readonly producer: BufferedProducer;
+  /** Flushes the threads and the producer, then stops both. */
+  close(): Promise<void>;
+}
+
+/**
+ * Like {@link openKafkaIngest}, with parsing and Avro encoding on worker threads
+ * ({@link ThreadedIngester}): the same records in the same order, for bulk replay.
+ */
+export async function openThreadedKafkaIngest(
+  endpoints: Endpoints,
+  stage: string,
+  topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
+  producerOptions: BufferedProducerOptions & { readonly compression?: SenderCompression } = {},
+  threadOptions: ThreadedIngesterOptions = {},
+): Promise<ThreadedKafkaIngest> {
+  const { schemaIds } = await ingestTargets(endpoints, stage, topics);
+  const { compression, ...bufferOptions } = producerOptions;
+  const producer = new BufferedProducer(createRecordSender(endpoints.kafkaBrokers, `twitch-pulse-${stage}`, { compression }), { log: createLogger(stage), ...bufferOptions });
+  await producer.connect();
+  const ingester = await ThreadedIngester.start({ registryUrl: endpoints.registryUrl, stage, targets: schemaIds }, producer, threadOptions);
+  return {
+    ingester,
+    producer,
+    close: async () => {
+      try {
+        await ingester.close();
+      } finally {
+        await producer.close();
+      }
+    },
+  };
 }
 
 /** An ingester writing exactly once per source position, and where the source resumes. */
