@@ -20,6 +20,17 @@ export interface RecordChunk {
   readonly ends: Uint32Array;
 }
 
+// Writes `bytes` at `used` in `target`, or in a copy twice as large when it does not fit.
+function append(target: Uint8Array<ArrayBuffer>, used: number, bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  let out = target;
+  if (used + bytes.length > target.length) {
+    out = new Uint8Array(Math.max(target.length * 2, used + bytes.length));
+    out.set(target.subarray(0, used));
+  }
+  out.set(bytes, used);
+  return out;
+}
+
 /** Collects lines into a {@link LineChunk}, copying each line once. */
 export class LineChunkBuilder {
   private bytes = new Uint8Array(1 << 20);
@@ -32,12 +43,7 @@ export class LineChunkBuilder {
   }
 
   add(line: Buffer, receivedAtMs: number): void {
-    if (this.used + line.length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + line.length));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
-    this.bytes.set(line, this.used);
+    this.bytes = append(this.bytes, this.used, line);
     this.used += line.length;
     this.ends.push(this.used);
     this.times.push(receivedAtMs);
@@ -80,12 +86,7 @@ export class RecordChunkBuilder implements RecordOutput {
   enqueue(topic: string, key: string, value: Buffer): boolean {
     const index = this.topicIndex.get(topic);
     if (index === undefined) throw new Error(`no index for topic ${topic}`);
-    if (this.used + value.length > this.values.length) {
-      const grown = new Uint8Array(Math.max(this.values.length * 2, this.used + value.length));
-      grown.set(this.values.subarray(0, this.used));
-      this.values = grown;
-    }
-    this.values.set(value, this.used);
+    this.values = append(this.values, this.used, value);
     this.used += value.length;
     this.topics.push(index);
     this.keys.push(key);
