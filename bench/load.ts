@@ -4,8 +4,9 @@
 // topology (`twitch-pulse run`) and the ClickHouse sink run as their own processes. Samples each
 // process's resident memory and the consumer lag every 5 s, then measures how long the lag
 // takes to return to zero once the feed stops. Needs the local stack. Usage:
-//   node --import tsx bench/load.ts [channels=10000] [ratePerS=20000] [seconds=300]
-// Prints one JSON object with the figures (the README's load table).
+//   node --import tsx bench/load.ts [channels=10000] [ratePerS=20000] [seconds=300] [boundMb=768]
+// Prints one JSON object with the figures (the README's load table) and exits non-zero when a
+// process went over the memory bound, lag did not return to zero, or a process exited.
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
 import { createClickHouse } from '../connectors/clickhouse/client.ts';
@@ -18,7 +19,7 @@ import { ManagedProcess, sleep, untilSettled } from '../test/faults/kit.ts';
 import { endpointsFromEnv, REPO_ROOT } from '../core/config.ts';
 import { readLines } from '../connectors/replay/lineReader.ts';
 
-const [channelCount = 10_000, ratePerS = 20_000, seconds = 300] = process.argv.slice(2).map(Number);
+const [channelCount = 10_000, ratePerS = 20_000, seconds = 300, boundMb = 768] = process.argv.slice(2).map(Number);
 const endpoints = endpointsFromEnv();
 const base = uniqueName('bench-load');
 const prefix = `${base}.`;
@@ -135,4 +136,6 @@ console.log(JSON.stringify({
   peakLag: { topology: peak.topologyLag, sink: peak.sinkLag },
   lagZeroAfterFeedS: { topology: Math.round(topologyDrainS), sink: Math.round(sinkDrainS) },
   unexpectedExits: [...topology.unexpectedExits, ...sink.unexpectedExits].length,
+  boundMb, withinBound: Math.max(peak.feederMb, peak.topologyMb, peak.sinkMb) <= boundMb,
 }));
+if (Math.max(peak.feederMb, peak.topologyMb, peak.sinkMb) > boundMb || topology.unexpectedExits.length + sink.unexpectedExits.length > 0) process.exitCode = 1;
