@@ -45,7 +45,7 @@ describe('BufferedProducer', () => {
     const producer = new BufferedProducer(sender, { maxBatchRecords: 5, lingerMs: 0, retryBackoffMs: 1, maxRetryBackoffMs: 4, log });
     state.down = true;
     for (let i = 0; i < 12; i++) producer.enqueue('t', 'k', Buffer.from(`r${i}`));
-    while (attempts.length < 4) await new Promise((r) => setTimeout(r, 1));
+    while (producer.snapshot().failedAttempts < 4) await new Promise((r) => setTimeout(r, 1));
     assert.deepEqual(delivered, []);
     assert.ok(attempts.every((a) => a.join() === 'r0,r1,r2,r3,r4'), 'a failed batch is retried as it was');
     state.down = false;
