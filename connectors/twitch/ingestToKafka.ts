@@ -58,6 +58,17 @@ async function ingestTargets(endpoints: Endpoints, stage: string, topics: Ingest
   return { kafka, targets: targets as IngestTargets, schemaIds };
 }
 
+/** Settings of the buffered producer ingestion writes through, with the compression of its sender. */
+export type IngestProducerOptions = BufferedProducerOptions & { readonly compression?: SenderCompression };
+
+async function connectProducer(endpoints: Endpoints, stage: string, options: IngestProducerOptions): Promise<BufferedProducer> {
+  const { compression, ...bufferOptions } = options;
+  const sender = createRecordSender(endpoints.kafkaBrokers, `twitch-pulse-${stage}`, { compression });
+  const producer = new BufferedProducer(sender, { log: createLogger(stage), ...bufferOptions });
+  await producer.connect();
+  return producer;
+}
+
 /**
  * Creates the raw chat topics when missing, registers their schemas, and returns a
  * {@link ChatIngester} writing through a {@link BufferedProducer}.
@@ -68,13 +79,10 @@ export async function openKafkaIngest(
   endpoints: Endpoints,
   stage: string,
   topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
-  producerOptions: BufferedProducerOptions & { readonly compression?: SenderCompression } = {},
+  producerOptions: IngestProducerOptions = {},
 ): Promise<KafkaIngest> {
   const { targets } = await ingestTargets(endpoints, stage, topics);
-  const { compression, ...bufferOptions } = producerOptions;
-  const sender = createRecordSender(endpoints.kafkaBrokers, `twitch-pulse-${stage}`, { compression });
-  const producer = new BufferedProducer(sender, { log: createLogger(stage), ...bufferOptions });
-  await producer.connect();
+  const producer = await connectProducer(endpoints, stage, producerOptions);
   const ingester = new ChatIngester(kafkaRecordSink(producer, targets, stage));
   return { ingester, producer, close: () => producer.close() };
 }
@@ -95,13 +103,11 @@ export async function openThreadedKafkaIngest(
   endpoints: Endpoints,
   stage: string,
   topics: IngestTopicNames = DEFAULT_INGEST_TOPICS,
-  producerOptions: BufferedProducerOptions & { readonly compression?: SenderCompression } = {},
+  producerOptions: IngestProducerOptions = {},
   threadOptions: ThreadedIngesterOptions = {},
 ): Promise<ThreadedKafkaIngest> {
   const { schemaIds } = await ingestTargets(endpoints, stage, topics);
-  const { compression, ...bufferOptions } = producerOptions;
-  const producer = new BufferedProducer(createRecordSender(endpoints.kafkaBrokers, `twitch-pulse-${stage}`, { compression }), { log: createLogger(stage), ...bufferOptions });
-  await producer.connect();
+  const producer = await connectProducer(endpoints, stage, producerOptions);
   const ingester = await ThreadedIngester.start({ registryUrl: endpoints.registryUrl, stage, targets: schemaIds }, producer, threadOptions);
   return {
     ingester,
