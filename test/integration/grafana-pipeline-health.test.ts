@@ -48,7 +48,8 @@ describe('pipeline health end to end: dead letters, late records and consumer la
       operator: 'chat_rate_10s', channel: 'xqc', sourceTopic: 'twitch.chat.messages', sourcePartition: 0, sourceOffset: String(7 + i),
       eventTimeMs: startMs - 60_000, streamTimeMs: startMs + i * 30_000, windowStartMs: startMs - 60_000, windowEndMs: startMs - 50_000, graceMs: 5000,
     }));
-    const producer = kafka.producer();
+    // Idempotent, so a retried send (a new topic's leader can still be moving) cannot write the records twice.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (const [id, values] of [['deadLetter', deadLetters], ['lateRecords', lateRecords]] as const) {
       const topic = `${prefix}${TOPICS[id].name}`;
