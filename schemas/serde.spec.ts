@@ -115,4 +115,19 @@ describe('AvroSerde.decodeCached', () => {
     assert.equal(serdeWith({ 7: rateType }).decodeCached(bytes), undefined);
     assert.throws(() => serde.decodeCached(Buffer.from('x')), MissingMagicByteError);
   });
+
+  it('projection: reads only the named fields, from an older writer schema too, and keeps the typed errors', async () => {
+    const older = avro.Type.forSchema({ ...(loadSchema(TOPICS.chatRates) as object), fields: (loadSchema(TOPICS.chatRates).fields as Array<{ name: string }>).filter((f) => f.name !== 'early') } as avro.Schema);
+    const writer = serdeWith({ 7: rateType, 8: older });
+    const projection = serdeWith({ 7: rateType, 8: older }).projection(loadSchema(TOPICS.chatRates), ['channel', 'messages', 'topEmotes']);
+    const current = await writer.encode(7, rate);
+    assert.equal(projection.decodeCached(current), undefined, 'schema 7 not fetched yet');
+    assert.deepEqual(plain((await projection.decode(current)).value), { channel: 'xqc', messages: 42, topEmotes: [{ id: '25', count: 9 }] });
+    assert.deepEqual(plain(projection.decodeCached(current)!.value), { channel: 'xqc', messages: 42, topEmotes: [{ id: '25', count: 9 }] });
+    const { early: _early, ...withoutEarly } = rate;
+    const old = await writer.encode(8, withoutEarly);
+    assert.deepEqual(plain((await projection.decode(old)).value), { channel: 'xqc', messages: 42, topEmotes: [{ id: '25', count: 9 }] });
+    await assert.rejects(projection.decode(Buffer.alloc(0)), MissingMagicByteError);
+    assert.throws(() => projection.decodeCached(Buffer.concat([current.subarray(0, 5), Buffer.from([0xff])])), CorruptPayloadError);
+  });
 });

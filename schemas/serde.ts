@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
-import type avro from 'avsc';
+import avro from 'avsc';
 import {
   CorruptPayloadError,
   MissingMagicByteError,
@@ -43,7 +43,8 @@ export class AvroSerde {
 
   constructor(
     readonly registry: SchemaRegistry,
-    private readonly registryUrl: string,
+    /** The registry's Confluent API root. */
+    readonly registryUrl: string,
   ) {}
 
   /** A serde talking to the registry at `url` (the Confluent API root). */
@@ -173,6 +174,38 @@ export class AvroSerde {
     } catch (error) {
       throw new CorruptPayloadError(schemaId, error, context);
     }
+  }
+
+  /**
+   * A decoder that reads only `fields` of records written with any version of `schema` the
+   * registry knows (Avro schema resolution skips the other fields without building them), for
+   * consumers that need a few fields of large records. Same errors as {@link decode}.
+   */
+  projection(schema: Record<string, unknown>, fields: readonly string[]): Pick<AvroSerde, 'decode' | 'decodeCached'> {
+    const all = schema.fields as Array<{ name: string }>;
+    const reader = avro.Type.forSchema({ ...schema, fields: all.filter((f) => fields.includes(f.name)) } as avro.Schema);
+    const resolvers = new Map<number, avro.Resolver>();
+    const read = <T>(schemaId: number, writer: avro.Type, payload: Buffer, context: ErrorContext): Decoded<T> => {
+      try {
+        let resolver = resolvers.get(schemaId);
+        if (!resolver) resolvers.set(schemaId, (resolver = reader.createResolver(writer)));
+        return { schemaId, value: reader.fromBuffer(payload.subarray(HEADER_BYTES), resolver) as T };
+      } catch (error) {
+        throw new CorruptPayloadError(schemaId, error, context);
+      }
+    };
+    return {
+      decodeCached: <T>(payload: Buffer | null, context: ErrorContext = {}) => {
+        const schemaId = readSchemaId(payload, context);
+        const writer = this.types.get(schemaId);
+        return writer ? read<T>(schemaId, writer, payload as Buffer, context) : undefined;
+      },
+      decode: async <T>(payload: Buffer | null, context: ErrorContext = {}) => {
+        const schemaId = readSchemaId(payload, context);
+        const writer = this.types.get(schemaId) ?? (await this.fetchType(schemaId, context));
+        return read<T>(schemaId, writer, payload as Buffer, context);
+      },
+    };
   }
 
   private async fetchType(schemaId: number, context: ErrorContext): Promise<avro.Type> {
