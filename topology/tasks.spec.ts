@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { parseChatLine } from '../connectors/twitch/chatRecord.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
 import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
-import { decodeState, encodeState } from './stateCodec.ts';
-import { ChatTask, EventTask, type TaskCheckpoint, type TaskOutput } from './tasks.ts';
+import { checkpointRecords, checkpointsFromRecords } from './checkpointRecords.ts';
+import { CHAT_TASK_FIELDS, ChatTask, EventTask, type TaskOutput } from './tasks.ts';
 
 // One partition's worth of simulated chat, shuffled a little so some records come late.
 const messages: ChatMessage[] = [];
@@ -26,13 +26,22 @@ function uninterrupted<R>(make: () => AnyTask, records: R[]): TaskOutput[] {
   return records.flatMap((r, offset) => task.process(r as never, offset));
 }
 
-// Crash after `crashAt` records: only the checkpoint (through the state codec, as stored in
-// Kafka) survives; a new task restores it, re-reads from the low watermark without emitting,
-// then carries on.
+// Crash after `crashAt` records: the task checkpointed after every batch of 50 records as the
+// runtime does (snapshots only when they may have changed); only the latest checkpoint records
+// (through the state codec, as stored in Kafka) survive. A new task restores them, re-reads from
+// the low watermark without emitting, then carries on.
 function crashAndRestore<R>(make: () => AnyTask, records: R[], crashAt: number): TaskOutput[] {
   const first = make();
-  const before = records.slice(0, crashAt).flatMap((r, offset) => first.process(r as never, offset));
-  const checkpoint = decodeState<TaskCheckpoint>(encodeState(first.checkpoint(crashAt)));
+  const stored = new Map<string, Buffer>();
+  const before: TaskOutput[] = [];
+  for (let offset = 0; offset < crashAt; offset++) {
+    before.push(...first.process(records[offset] as never, offset));
+    if ((offset + 1) % 50 === 0 || offset + 1 === crashAt) {
+      for (const r of checkpointRecords('in:0', first.checkpoint(offset + 1), first.takeSnapshotsChanged())) stored.set(r.key, r.value);
+    }
+  }
+  const checkpoint = checkpointsFromRecords(stored).get('in:0')!;
+  assert.equal(checkpoint.position, crashAt);
   const second = make();
   second.restore(checkpoint);
   second.emitting = false;
@@ -60,5 +69,13 @@ describe('task checkpoints', () => {
     for (const crashAt of [1, Math.floor(events.length / 4), Math.floor(events.length / 2), events.length - 1]) {
       assert.deepEqual(JSON.parse(JSON.stringify(crashAndRestore(make, events, crashAt))), JSON.parse(JSON.stringify(expected)), `crash at ${crashAt}`);
     }
+  });
+});
+
+describe('ChatTask fields', () => {
+  it('gives the same results when messages carry only CHAT_TASK_FIELDS (what the runtime decodes)', () => {
+    const projected = messages.map((m) => Object.fromEntries(CHAT_TASK_FIELDS.map((f) => [f, m[f]])) as unknown as ChatMessage);
+    const make = () => new ChatTask('in', 0);
+    assert.deepEqual(JSON.parse(JSON.stringify(uninterrupted(make, projected))), JSON.parse(JSON.stringify(uninterrupted(make, messages))));
   });
 });

@@ -46,6 +46,8 @@ export const DEFAULT_TASK_WINDOWS: TaskWindows = {
  */
 abstract class Task<R> {
   emitting = true;
+  /** Whether the snapshots may differ from the last checkpoint's; see {@link takeSnapshotsChanged}. */
+  protected snapshotsChanged = true;
   protected readonly out: TaskOutput[] = [];
   private offset = -1;
 
@@ -59,6 +61,16 @@ abstract class Task<R> {
   }
 
   abstract checkpoint(position: number): TaskCheckpoint;
+
+  /**
+   * True when the snapshots may have changed since this was last asked (or since the task was
+   * built or restored), so a checkpoint need not rewrite unchanged snapshots; resets the flag.
+   */
+  takeSnapshotsChanged(): boolean {
+    const changed = this.snapshotsChanged;
+    this.snapshotsChanged = false;
+    return changed;
+  }
   abstract restore(checkpoint: TaskCheckpoint): void;
   protected abstract handle(record: R, offset: number): void;
 
@@ -82,6 +94,12 @@ abstract class Task<R> {
   }
 }
 
+/**
+ * The chat-message fields a {@link ChatTask} reads; the runtime decodes only these (see
+ * `AvroSerde.projection`), and tasks.spec.ts checks that the results do not change.
+ */
+export const CHAT_TASK_FIELDS: ReadonlyArray<keyof ChatMessage> = ['channel', 'roomId', 'userId', 'login', 'eventTimeMs', 'bits', 'emotes', 'emoteOnly', 'firstMsg'];
+
 /** Chat messages of one partition: chat rates, hype and ad windows. */
 export class ChatTask extends Task<ChatMessage> {
   private readonly rates: ChatRateOperator[];
@@ -101,6 +119,7 @@ export class ChatTask extends Task<ChatMessage> {
         if (!this.emitting) continue;
         this.out.push({ kind: 'chatRates', key: rate.roomId, value: rate });
         if (i !== 0) continue;
+        this.snapshotsChanged = true;
         for (const signal of this.hype.process(rate)) {
           if (signal.type === 'hype') this.out.push({ kind: 'hype', key: signal.hype.roomId, value: signal.hype });
           const start = signal.type === 'bucket' ? hypeStartOf(signal) : null;
@@ -136,6 +155,7 @@ export class EventTask extends Task<ChatEvent> {
 
   protected handle(e: ChatEvent, offset: number): void {
     this.channel = e.channel;
+    this.snapshotsChanged = true;
     for (const a of this.subs.process(e, offset)) if (this.emitting) this.out.push({ kind: 'subActivity', key: a.roomId, value: a });
     if (!this.emitting) return;
     for (const b of this.bursts.process(e)) this.out.push({ kind: 'subBursts', key: b.roomId, value: b });
