@@ -8,7 +8,7 @@ import { TopologyRuntime } from '../topology/runtime.ts';
 import { parseArgs, stringOption } from './args.ts';
 
 /**
- * `twitch-pulse run [--group pulse-topology] [--instance ID] [--input-prefix P] [--output-prefix P] [--max-batch-bytes N]`:
+ * `twitch-pulse run [--group pulse-topology] [--instance ID] [--input-prefix P] [--output-prefix P] [--max-batch-bytes N] [--threads N] [--consumers N]`:
  * the topology on Kafka, exactly once; start more instances with the same group to scale out.
  */
 export async function runCommand(argv: readonly string[]): Promise<number> {
@@ -25,6 +25,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     inputPrefix: stringOption(args, 'input-prefix', ''),
     outputPrefix: stringOption(args, 'output-prefix', ''),
     maxBatchBytes: Number(stringOption(args, 'max-batch-bytes', '1048576')),
+    threads: optionalNumber(stringOption(args, 'threads')),
+    consumers: optionalNumber(stringOption(args, 'consumers')),
     log,
   });
   await runtime.start();
@@ -39,4 +41,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   await runtime.stop();
   if (failure) log.error('the consumer stopped on an error Kafka will not retry; exiting so a supervisor restarts this instance', { error: messageOf(failure) });
   return failure ? 1 : 0;
+}
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
 }

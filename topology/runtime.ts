@@ -1,15 +1,19 @@
 import { CompressionTypes, type Consumer, type EachBatchPayload, type Kafka, type Producer, type Transaction } from 'kafkajs';
-import { PulseError, messageOf } from '../core/errors.ts';
+import { enqueueRecords } from '../connectors/twitch/lineChunk.ts';
+import { ConfigError, PulseError, messageOf } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { createTopics } from '../connectors/kafka/admin.ts';
 import { readCompactedTopic } from '../connectors/kafka/compactedTopic.ts';
 import { fatalCrash } from '../connectors/kafka/fatalCrash.ts';
 import { TOPICS, type TopicId } from '../schemas/catalogue.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
-import type { ChatEvent, ChatMessage, DeadLetter } from '../schemas/types.ts';
 import { produceChunks } from '../connectors/kafka/produceChunks.ts';
-import { decodeState, encodeState } from './stateCodec.ts';
-import { ChatTask, DEFAULT_TASK_WINDOWS, EventTask, type OutputKind, type TaskCheckpoint, type TaskOutput, type TaskWindows } from './tasks.ts';
+import { GroupCommit } from './groupCommit.ts';
+import { checkpointsFromRecords } from './checkpointRecords.ts';
+import { packTaskInput } from './taskInput.ts';
+import { taskTopicList, type TaskRequest, type TaskTarget } from './taskRunner.ts';
+import { TaskThreads } from './taskThreads.ts';
+import { DEFAULT_TASK_WINDOWS, type OutputKind, type TaskCheckpoint, type TaskWindows } from './tasks.ts';
 
 /** Settings of a running topology. */
 export interface TopologyOptions {
@@ -24,8 +28,15 @@ export interface TopologyOptions {
   /** Prefix of the output and checkpoint topics' names; '' for the catalogue's names. */
   readonly outputPrefix?: string;
   readonly windows?: TaskWindows;
-  /** Most input bytes fetched per partition and batch; each batch is one transaction. */
+  /** Most input bytes fetched per partition and batch. */
   readonly maxBatchBytes?: number;
+  /** Worker threads running the tasks; by default one less than the cores, at least one. */
+  readonly threads?: number;
+  /**
+   * Group members (kafkajs consumers) in this instance, like Kafka Streams' stream threads: each
+   * fetches its own partitions, so one fetches while another's batches are being processed. Default 1.
+   */
+  readonly consumers?: number;
   readonly log?: Logger;
 }
 
@@ -41,14 +52,23 @@ export function checkpointTopic(prefix: string): string {
   return `${prefix}pulse.topology-checkpoints`;
 }
 
-type AnyTask = ChatTask | EventTask;
+/** One batch's share of a group transaction: its encoded records and its input position. */
+interface CommitPart {
+  readonly messages: Map<string, Array<{ key: string; value: Buffer }>>;
+  readonly input: { readonly topic: string; readonly partition: number; readonly offset: string };
+}
+
+/** Batches of different partitions processed at once (kafkajs' partitionsConsumedConcurrently). */
+const CONCURRENT_BATCHES = 16;
 
 /**
  * Runs the topology as a Kafka consumer group, exactly once:
  *
- * Each input partition is a task (its own operators and stream time). Every batch is processed
- * inside one Kafka transaction that holds the batch's results, the task's checkpoint and the
- * input offsets, so a crash (kill -9) at any moment leaves either all of them or none. A
+ * Each input partition is a task (its own operators and stream time), run on one of the task
+ * threads, so batches of different partitions are decoded and processed in parallel. Every batch
+ * is committed inside one Kafka transaction that holds the batch's results, the task's checkpoint
+ * and the input offsets (batches finishing while a transaction is under way share the next one,
+ * see {@link GroupCommit}), so a crash (kill -9) at any moment leaves either all of them or none. A
  * checkpoint records the input position, the low watermark of the open windows (where to re-read
  * from, with what stream time) and snapshots of the non-windowed operators. A task taking over a
  * partition (restart or rebalance) restores the snapshots, re-reads from the low watermark with
@@ -57,32 +77,46 @@ type AnyTask = ChatTask | EventTask;
  *
  * Why transactions rather than at-least-once with deduplicating sinks: downstream readers of the
  * derived topics (the wall, `tail`, alerts) then need no deduplication of their own.
+ *
+ * Why a batch is committed before its `eachBatch` call returns, rather than later in the
+ * background: kafkajs rejoins the group after a rebalance only once every batch of the round
+ * has returned, so no result of a partition can be committed after another instance took it over.
  */
 export class TopologyRuntime {
   private readonly log: Logger;
   private readonly prefix: string;
   private readonly inputPrefix: string;
-  private readonly consumer: Consumer;
+  private readonly consumers: Consumer[];
   private readonly producer: Producer;
-  private readonly tasks = new Map<string, AnyTask>();
+  /**
+   * Tasks of this instance by task id (`<consumer>/<topic>:<partition>`: a partition moving
+   * between this instance's consumers becomes a new task); `create` is kept until the task's
+   * first batch takes it to a thread.
+   */
+  private readonly tasks = new Map<string, { create?: TaskRequest['create'] }>();
   /** Next input offset each task expects; records below it are already reflected in committed results. */
   private readonly positions = new Map<string, number>();
-  private readonly checkpoints = new Map<string, TaskCheckpoint>();
+  private checkpoints = new Map<string, TaskCheckpoint>();
   private readonly restoring = new Map<string, { from: number; until: number; seeking?: boolean; rewound?: boolean }>();
-  private encoders = new Map<string, (v: unknown) => Buffer>();
+  private threads: TaskThreads | null = null;
+  private targets: Record<TaskTarget, string> | null = null;
+  private readonly commits = new GroupCommit<CommitPart>((parts) => this.commit(parts));
   private ready: Promise<void> = Promise.resolve();
+  private threadFailed: (error: Error) => void = () => undefined;
   /** Counters for status lines and tests. */
   readonly stats = { records: 0, outputs: 0, transactions: 0, deadLetters: 0, restoredTasks: 0 };
-  /** Resolves with the error if Kafka's client gives up on the consumer (see {@link fatalCrash}). */
+  /** Resolves with the error if Kafka's client gives up on the consumer (see {@link fatalCrash}) or a task thread dies. */
   readonly failed: Promise<Error>;
 
   constructor(private readonly options: TopologyOptions) {
     this.log = options.log ?? createLogger('topology');
     this.prefix = options.outputPrefix ?? '';
     this.inputPrefix = options.inputPrefix ?? '';
-    this.consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, sessionTimeout: 15_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, maxBytesPerPartition: options.maxBatchBytes ?? 1_048_576 });
-    this.producer = options.kafka.producer({ transactionalId: `${options.groupId}-${options.instanceId}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 2_000 } });
-    this.failed = fatalCrash(this.consumer);
+    const consumers = options.consumers ?? 1;
+    if (!Number.isInteger(consumers) || consumers < 1) throw new ConfigError('consumers', `must be an integer >= 1, got ${consumers}`);
+    this.consumers = Array.from({ length: consumers }, () => options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, sessionTimeout: 15_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, maxBytesPerPartition: options.maxBatchBytes ?? 1_048_576 }));
+    this.producer = options.kafka.producer({ transactionalId: `${options.groupId}-${options.instanceId}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 12, initialRetryTime: 10, maxRetryTime: 2_000 } });
+    this.failed = Promise.race([...this.consumers.map((c) => fatalCrash(c)), new Promise<Error>((resolve) => (this.threadFailed = resolve))]);
   }
 
   private name(id: TopicId): string {
@@ -94,6 +128,15 @@ export class TopologyRuntime {
   async start(): Promise<void> {
     const { kafka, serde } = this.options;
     const outputs: TopicId[] = ['chatRates', 'subActivity', 'subBursts', 'hype', 'hypeStarts', 'adWindows', 'lateRecords', 'deadLetter'];
+    const schemaIds = {} as Record<Exclude<TaskTarget, 'checkpoints'>, number>;
+    const targets = { checkpoints: checkpointTopic(this.prefix), deadLetter: this.name('deadLetter') } as Record<TaskTarget, string>;
+    for (const kind of Object.keys(OUTPUT_TOPIC) as OutputKind[]) targets[kind] = this.name(OUTPUT_TOPIC[kind]);
+    this.targets = targets;
+    // The threads load their code while topics and schemas are set up.
+    let registered: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+    const setup = new Promise<void>((resolve, reject) => (registered = { resolve, reject })).then(() => ({ registryUrl: serde.registryUrl, topics: targets, schemaIds }));
+    const threads = TaskThreads.start(setup, this.options.threads);
+    threads.catch(() => undefined);
     // Instances starting together race to create the same topics and subjects; both steps are
     // idempotent, so a loser simply tries again.
     await retrying(this.log, 'creating topics and registering schemas', async () => {
@@ -101,25 +144,50 @@ export class TopologyRuntime {
       // A task's checkpoint holds every channel's hype and ad state: with thousands of channels
       // per partition it outgrows the broker's default 1 MiB per record.
       await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', maxMessageBytes: CHECKPOINT_MAX_BYTES, doc: 'topology checkpoints' }]);
-      for (const id of outputs) this.encoders.set(id, await serde.encoder(await serde.registerTopic(TOPICS[id], this.name(id))));
+      await Promise.all(outputs.map(async (id) => (schemaIds[id as Exclude<TaskTarget, 'checkpoints'>] = await serde.registerTopic(TOPICS[id], this.name(id)))));
+    }).catch((error: unknown) => {
+      registered.reject(error);
+      throw error;
     });
+    registered.resolve();
+    this.threads = await threads;
+    void this.threads.failed.then((error) => this.threadFailed(error));
     await this.producer.connect();
-    await this.consumer.connect();
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+    await Promise.all(this.consumers.map((consumer, index) => this.startConsumer(consumer, index)));
+  }
+
+  private async startConsumer(consumer: Consumer, index: number): Promise<void> {
+    await consumer.connect();
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const assigned = new Set<string>();
       for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) for (const p of partitions) assigned.add(`${topic}:${p}`);
-      for (const key of [...this.tasks.keys()]) if (!assigned.has(key)) this.tasks.delete(key);
-      this.ready = this.loadCheckpoints();
-      this.log.info('partitions assigned', { partitions: [...assigned].join(',') });
+      for (const id of [...this.tasks.keys()]) if (id.startsWith(`${index}/`) && !assigned.has(id.slice(id.indexOf('/') + 1))) this.dropTask(id);
+      this.reloadCheckpoints();
+      this.log.info('partitions assigned', { consumer: index, partitions: [...assigned].join(',') });
     });
-    await this.consumer.subscribe({ topics: [this.name('chatMessages'), this.name('chatEvents')], fromBeginning: true });
-    await this.consumer.run({ eachBatchAutoResolve: false, autoCommit: false, eachBatch: (payload) => this.batch(payload) });
+    await consumer.subscribe({ topics: [this.name('chatMessages'), this.name('chatEvents')], fromBeginning: true });
+    await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: CONCURRENT_BATCHES, eachBatch: (payload) => this.batch(consumer, index, payload) });
   }
 
   /** Leaves the group and disconnects (an open transaction is aborted by Kafka). */
   async stop(): Promise<void> {
-    await this.consumer.disconnect().catch(() => undefined);
+    await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer.disconnect().catch(() => undefined);
+    await this.threads?.close();
+  }
+
+  private dropTask(id: string): void {
+    this.tasks.delete(id);
+    this.restoring.delete(id);
+    this.positions.delete(id);
+    this.threads?.drop(id);
+  }
+
+  // Reads run one after another, and each replaces the whole map, so a slower earlier read can
+  // never put an older checkpoint over a newer one. A task is only ever (re)built after a read
+  // that started once its last transaction had ended.
+  private reloadCheckpoints(): void {
+    this.ready = this.ready.catch(() => undefined).then(() => this.loadCheckpoints());
   }
 
   private async loadCheckpoints(): Promise<void> {
@@ -128,18 +196,32 @@ export class TopologyRuntime {
     }).catch((error: unknown) => {
       throw new PulseError(`topology checkpoints could not be restored: ${messageOf(error)}`, { code: 'TOPOLOGY_RESTORE_FAILED', retriable: true, cause: error });
     });
-    for (const [key, value] of latest) this.checkpoints.set(key, decodeState<TaskCheckpoint>(value.toString()));
+    this.checkpoints = checkpointsFromRecords(latest);
   }
 
-  // One transaction: results, checkpoint and input offset, all or nothing. The transaction
-  // coordinator answers CONCURRENT_TRANSACTIONS while it is still completing the previous one;
-  // that and other retriable errors abort and try the same transaction again.
-  private async commit(topicMessages: Array<{ topic: string; messages: Array<{ key: string; value: Buffer }> }>, input: { topic: string; partition: number; offset: string }): Promise<void> {
+  // One transaction: the parts' results, checkpoints and input offsets, all or nothing. The
+  // transaction coordinator answers CONCURRENT_TRANSACTIONS while it is still completing the
+  // previous one; that and other retriable errors abort and try the same transaction again.
+  private async commit(parts: readonly CommitPart[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
+    const offsets = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const { messages, input } of parts) {
+      for (const [topic, list] of messages) {
+        const all = byTopic.get(topic);
+        if (all) for (const m of list) all.push(m);
+        else byTopic.set(topic, [...list]);
+      }
+      const partitions = offsets.get(input.topic) ?? [];
+      partitions.push({ partition: input.partition, offset: input.offset });
+      offsets.set(input.topic, partitions);
+    }
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const topics = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
     for (let attempt = 1; ; attempt++) {
       const tx: Transaction = await this.producer.transaction();
       try {
-        for (const chunk of produceChunks(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression: CompressionTypes.GZIP });
-        await tx.sendOffsets({ consumerGroupId: this.options.groupId, topics: [{ topic: input.topic, partitions: [{ partition: input.partition, offset: input.offset }] }] });
+        for (const chunk of produceChunks(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression: CompressionTypes.LZ4 });
+        await tx.sendOffsets({ consumerGroupId: this.options.groupId, topics });
       } catch (error) {
         await tx.abort().catch(() => undefined);
         const retriable = (error as { retriable?: boolean }).retriable !== false;
@@ -148,55 +230,52 @@ export class TopologyRuntime {
         await new Promise((r) => setTimeout(r, 50 * attempt));
         continue;
       }
-      // A failed commit has an unknown outcome: never send the same results again; the caller
-      // rebuilds the task from whatever the checkpoint topic says was committed.
+      // A failed commit has an unknown outcome: never send the same results again; the callers
+      // rebuild their tasks from whatever the checkpoint topic says was committed.
       await tx.commit();
+      this.stats.transactions++;
       return;
     }
   }
 
-  private taskFor(topic: string, partition: number): AnyTask {
-    const key = `${topic}:${partition}`;
-    let task = this.tasks.get(key);
-    if (task) return task;
-    const windows = this.options.windows ?? DEFAULT_TASK_WINDOWS;
-    task = topic === this.name('chatMessages') ? new ChatTask(topic, partition, windows) : new EventTask(topic, partition, windows);
-    const checkpoint = this.checkpoints.get(key);
-    this.positions.set(key, checkpoint?.position ?? 0);
+  // Sets up a task seen for the first time on this instance (restoring from its checkpoint).
+  private taskFor(id: string, topic: string, partition: number): { create?: TaskRequest['create'] } {
+    const known = this.tasks.get(id);
+    if (known) return known;
+    const checkpoint = this.checkpoints.get(`${topic}:${partition}`) ?? null;
+    this.positions.set(id, checkpoint?.position ?? 0);
     if (checkpoint) {
-      task.restore(checkpoint);
       const from = checkpoint.low ? checkpoint.low.offset : checkpoint.position;
-      if (from < checkpoint.position) this.restoring.set(key, { from, until: checkpoint.position });
+      if (from < checkpoint.position) this.restoring.set(id, { from, until: checkpoint.position });
       this.stats.restoredTasks++;
       this.log.info('task restored from checkpoint', { topic, partition, position: checkpoint.position, replayFrom: from });
     }
-    this.tasks.set(key, task);
+    const task = { create: { windows: this.options.windows ?? DEFAULT_TASK_WINDOWS, checkpoint } };
+    this.tasks.set(id, task);
     return task;
   }
 
-  private async batch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async batch(consumer: Consumer, index: number, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     await this.ready;
     const { topic, partition } = batch;
-    const key = `${topic}:${partition}`;
-    const task = this.taskFor(topic, partition);
-    const replay = this.restoring.get(key);
+    const id = taskId(index, topic, partition);
+    const task = this.taskFor(id, topic, partition);
+    const replay = this.restoring.get(id);
     if (replay && !replay.rewound && Number(batch.firstOffset()) > replay.from) {
       // The committed position is past the open windows' first record: go back and rebuild
       // them. Batches fetched before the seek took effect are ignored until it does.
-      if (!replay.seeking) this.consumer.seek({ topic, partition, offset: String(replay.from) });
+      if (!replay.seeking) consumer.seek({ topic, partition, offset: String(replay.from) });
       replay.seeking = true;
       return;
     }
     if (replay) replay.rewound = true;
     try {
-      await this.processBatch(key, task, replay, { batch, resolveOffset, heartbeat, isRunning, isStale } as EachBatchPayload);
+      await this.processBatch(id, task, replay, { batch, resolveOffset, heartbeat, isRunning, isStale } as EachBatchPayload);
     } catch (error) {
       // The task's state may be ahead of what was committed: drop it, so the retried batch
       // rebuilds it from the last committed checkpoint.
-      this.tasks.delete(key);
-      this.restoring.delete(key);
-      this.positions.delete(key);
-      this.ready = this.loadCheckpoints();
+      this.dropTask(id);
+      this.reloadCheckpoints();
       this.log.warn('batch failed; task will be rebuilt from its checkpoint', { topic, partition, error: messageOf(error) });
       throw error;
     }
@@ -204,57 +283,45 @@ export class TopologyRuntime {
     await heartbeat();
   }
 
-  private async processBatch(key: string, task: AnyTask, replay: { from: number; until: number } | undefined, { batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async processBatch(id: string, task: { create?: TaskRequest['create'] }, replay: { from: number; until: number } | undefined, { batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    const results: TaskOutput[] = [];
-    const deadLetters: DeadLetter[] = [];
-    let last = -1;
-    let skipped = -1;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      const offset = Number(message.offset);
-      // Records before the replay start, or already reflected in committed results, come again
-      // after a failed batch or a seek: skip them so nothing counts twice.
-      if (offset < (replay ? replay.from : (this.positions.get(key) ?? 0))) {
-        skipped = offset;
-        continue;
-      }
-      task.emitting = !replay || offset >= replay.until;
-      try {
-        const context = { topic, partition, offset: message.offset };
-        const serde = this.options.serde;
-        const { value } = serde.decodeCached<ChatMessage & ChatEvent>(message.value, context) ?? (await serde.decode<ChatMessage & ChatEvent>(message.value, context));
-        results.push(...task.process(value as never, offset));
-      } catch (error) {
-        if (error instanceof PulseError && error.retriable) throw error;
-        if (task.emitting) deadLetters.push({ stage: 'topology', errorCode: error instanceof PulseError ? error.code : 'UNEXPECTED', reason: messageOf(error), sourceTopic: topic, sourcePartition: partition, sourceOffset: message.offset, channel: null, raw: message.value ?? Buffer.alloc(0), occurredAtMs: Date.now() });
-      }
-      last = offset;
-      this.stats.records++;
-    }
-    if (last < 0) {
-      if (skipped >= 0) resolveOffset(String(skipped));
+    if (!isRunning() || isStale()) return;
+    // Records before the replay start, or already reflected in committed results, come again
+    // after a failed batch or a seek: they are left out so nothing counts twice.
+    const input = packTaskInput(batch.messages, replay ? replay.from : (this.positions.get(id) ?? 0));
+    if (input.offsets.length === 0) {
+      const skipped = batch.messages.at(-1);
+      if (skipped) resolveOffset(skipped.offset);
       return;
     }
-    if (replay && last + 1 >= replay.until) this.restoring.delete(key);
-    const checkpoint = task.checkpoint(last + 1);
-    const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
-    const push = (t: string, k: string, v: Buffer) => {
-      let list = byTopic.get(t);
-      if (!list) byTopic.set(t, (list = []));
-      list.push({ key: k, value: v });
-    };
-    for (const r of results) push(this.name(OUTPUT_TOPIC[r.kind]), r.key, this.encoders.get(OUTPUT_TOPIC[r.kind])!(r.value));
-    for (const d of deadLetters) push(this.name('deadLetter'), '', this.encoders.get('deadLetter')!(d));
-    push(checkpointTopic(this.prefix), key, Buffer.from(encodeState(checkpoint)));
-    await this.commit([...byTopic].map(([t, messages]) => ({ topic: t, messages })), { topic, partition, offset: String(last + 1) });
-    this.checkpoints.set(key, checkpoint);
-    this.positions.set(key, last + 1);
+    const kind = topic === this.name('chatMessages') ? 'chat' : 'events';
+    const { create } = task;
+    delete task.create;
+    const reply = await this.threads!.run({ id, key: `${topic}:${partition}`, topic, partition, kind, create, emitFromOffset: replay ? replay.until : 0, input });
+    if (reply.error) throw new PulseError(`topology task ${id} failed: ${reply.error.message}`, { code: reply.error.code, retriable: reply.error.retriable });
+    const last = reply.lastOffset;
+    const messages = new Map<string, Array<{ key: string; value: Buffer }>>();
+    enqueueRecords(reply.records, taskTopicList(this.targets!), {
+      enqueue(t, k, value) {
+        let list = messages.get(t);
+        if (!list) messages.set(t, (list = []));
+        list.push({ key: k, value });
+        return true;
+      },
+    });
+    await this.commits.submit({ messages, input: { topic, partition, offset: String(last + 1) } });
+    if (replay && last + 1 >= replay.until) this.restoring.delete(id);
+    this.positions.set(id, last + 1);
     resolveOffset(String(last));
-    this.stats.transactions++;
-    this.stats.outputs += results.length;
-    this.stats.deadLetters += deadLetters.length;
+    this.stats.records += reply.processed;
+    this.stats.outputs += reply.outputs;
+    this.stats.deadLetters += reply.deadLetters;
   }
+}
+
+/** A task's id: which of this instance's consumers runs it, and its input partition. */
+function taskId(consumer: number, topic: string, partition: number): string {
+  return `${consumer}/${topic}:${partition}`;
 }
 
 async function retrying(log: Logger, what: string, step: () => Promise<void>, attempts = 5): Promise<void> {

@@ -16,9 +16,9 @@ const inputTopics = (prefix: string) => [`${prefix}${TOPICS.chatMessages.name}`,
 
 const OUTPUTS = ['chatRates', 'subActivity', 'subBursts', 'hype', 'hypeStarts', 'adWindows', 'lateRecords'] as const;
 
-// Small batches (one transaction each) in the interrupted runs, so kills land mid-work.
-function startInstance(group: string, instance: string, inputPrefix: string, outputPrefix: string, maxBatchBytes = 16_384): ChildProcess {
-  return spawn(process.execPath, ['bin/twitch-pulse.mjs', 'run', '--group', group, '--instance', instance, '--input-prefix', inputPrefix, '--output-prefix', outputPrefix, '--max-batch-bytes', String(maxBatchBytes)], {
+// Small batches in the interrupted runs, so kills land mid-work.
+function startInstance(group: string, instance: string, inputPrefix: string, outputPrefix: string, maxBatchBytes = 16_384, extra: string[] = []): ChildProcess {
+  return spawn(process.execPath, ['bin/twitch-pulse.mjs', 'run', '--group', group, '--instance', instance, '--input-prefix', inputPrefix, '--output-prefix', outputPrefix, '--max-batch-bytes', String(maxBatchBytes), ...extra], {
     cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' },
   });
 }
@@ -90,7 +90,8 @@ describe('topology on Kafka: exactly once across kill -9 and rebalances', () => 
         }
       });
     };
-    const a = startInstance(group, 'a', inputPrefix, `${base}.pair.`);
+    // a runs two group members of its own, so partitions also move between consumers of one instance.
+    const a = startInstance(group, 'a', inputPrefix, `${base}.pair.`, 16_384, ['--consumers', '2']);
     const b = startInstance(group, 'b', inputPrefix, `${base}.pair.`);
     children.push(a, b);
     watch('a', a);
