@@ -7,7 +7,7 @@
 //   node --import tsx bench/load.ts [channels=10000] [ratePerS=20000] [seconds=300] [boundMb=768]
 // Prints one JSON object with the figures (the README's load table) and exits non-zero when a
 // process went over the memory bound, lag did not return to zero, or a process exited.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
 import { createClickHouse } from '../connectors/clickhouse/client.ts';
 import { simulateChat } from '../connectors/simulator/chatSimulator.ts';
@@ -28,16 +28,6 @@ const env = { ...process.env, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'warn' }
 const name = (id: TopicId) => `${prefix}${TOPICS[id].name}`;
 const SINK_TOPICS: TopicId[] = ['chatMessages', 'chatEvents', 'chatRates', 'hype', 'hypeStarts', 'adWindows', 'subActivity', 'subBursts'];
 
-function rssMb(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
-  }
-}
-
 migrateInto(env);
 const kafka = testKafka('bench-load');
 const ingest = await openThreadedKafkaIngest(endpoints, 'bench-load', { messages: name('chatMessages'), events: name('chatEvents'), moderation: name('moderation'), deadLetter: name('deadLetter') });
@@ -45,7 +35,6 @@ const topology = new ManagedProcess('topology', ['run', '--group', `${base}-topo
 const sink = new ManagedProcess('sink', ['sink', 'clickhouse', '--group', `${base}-sink`, '--topic-prefix', prefix, '--topics', SINK_TOPICS.join(','), '--lag-every-ms', '0'], env);
 topology.start();
 sink.start();
-const pids = () => ({ topology: (topology as unknown as { child: { pid?: number } }).child.pid, sink: (sink as unknown as { child: { pid?: number } }).child.pid });
 
 // Every channel chats at the same baseline, so the total is ratePerS; bursts, gift bombs and
 // raids come on top as the simulator makes them.
@@ -83,8 +72,7 @@ let sampling = true;
 const sampler = (async () => {
   while (sampling) {
     await sleep(5_000);
-    const p = pids();
-    const now = { feederMb: Math.round(process.memoryUsage().rss / 1048576), topologyMb: rssMb(p.topology), sinkMb: rssMb(p.sink) };
+    const now = { feederMb: Math.round(process.memoryUsage().rss / 1048576), topologyMb: topology.rssMb(), sinkMb: sink.rssMb() };
     const topologyLag = await groupLag(kafka, `${base}-topology`, [name('chatMessages'), name('chatEvents')]).catch(() => -1);
     const sinkLag = await groupLag(kafka, `${base}-sink`, [name('chatMessages')]).catch(() => -1);
     peak.feederMb = Math.max(peak.feederMb, now.feederMb);

@@ -1,8 +1,8 @@
 // Topology throughput on Kafka, side by side on the same pre-filled topic with (1) a plain
 // kafkajs consumer that only decodes (the practical limit) and (3) a small Kafka Streams
 // application (Java, bench/kafka-streams/) computing the same 10 s tumbling counts per channel,
-// exactly-once v2; and this process's peak RSS while the topology runs.
-//   node --import tsx bench/topology.ts [messages=1000000] [channels=10000]
+// exactly-once v2; and the topology process's peak RSS.
+//   node --import tsx bench/topology.ts [messages=1000000] [channels=10000] [twitch-pulse run options…]
 // Needs `twitch-pulse stack up`, and Maven + JDK 17 for the Kafka Streams application.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { openKafkaIngest } from '../connectors/twitch/ingestToKafka.ts';
 import { endpointsFromEnv } from '../core/config.ts';
 import { TOPICS } from '../schemas/catalogue.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import { TopologyRuntime } from '../topology/runtime.ts';
+import { ManagedProcess } from '../test/faults/kit.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const channelCount = Number(process.argv[3] ?? 10_000);
@@ -78,16 +78,20 @@ async function lagOf(groupId: string): Promise<number> {
   });
 }
 
-// (2) the topology: same topic, exactly-once transactions, all chat operators.
-let peakRss = 0;
-const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-const runtime = new TopologyRuntime({ kafka, serde: AvroSerde.connect(endpoints.registryUrl), groupId: `${prefix}topology`, instanceId: 'bench', inputPrefix: prefix, outputPrefix: prefix });
+// (2) the topology: `twitch-pulse run` in a process of its own (so its memory is its own, not the
+// fill's), same topic, exactly-once transactions, all chat operators; timed from its spawn.
+let peakRssMb = 0;
+const topology = new ManagedProcess('topology', ['run', '--group', `${prefix}topology`, '--instance', 'bench', '--input-prefix', prefix, '--output-prefix', prefix, ...process.argv.slice(4)], { ...process.env, LOG_LEVEL: 'warn' });
 const topoStarted = process.hrtime.bigint();
-await runtime.start();
-while ((await lagOf(`${prefix}topology`)) > 0) await new Promise((r) => setTimeout(r, 250));
+topology.start();
+const rssTimer = setInterval(() => (peakRssMb = Math.max(peakRssMb, topology.rssMb())), 200);
+while ((await lagOf(`${prefix}topology`)) > 0) {
+  if (topology.unexpectedExits.length > 0) throw new Error(topology.unexpectedExits.join('\n'));
+  await new Promise((r) => setTimeout(r, 250));
+}
 const topoSeconds = Number(process.hrtime.bigint() - topoStarted) / 1e9;
 clearInterval(rssTimer);
-await runtime.stop();
+await topology.kill();
 
 // (3) Kafka Streams: 10 s tumbling counts per channel, untilWindowCloses, exactly_once_v2.
 const appDir = fileURLToPath(new URL('./kafka-streams/', import.meta.url));
@@ -117,6 +121,5 @@ console.log(JSON.stringify({
   plainConsumerPerSecond: Math.round(messages / plainSeconds),
   topologyPerSecond: Math.round(messages / topoSeconds),
   ratioToPlainConsumer: +((messages / topoSeconds) / (messages / plainSeconds)).toFixed(2),
-  transactions: runtime.stats.transactions, outputs: runtime.stats.outputs,
-  peakRssMB: Math.round(peakRss / 1e6),
+  topologyPeakRssMB: peakRssMb,
 }));

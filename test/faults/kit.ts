@@ -1,4 +1,5 @@
 // Helpers of the fault suite: managed pipeline processes that can be killed and restarted,
+import { readFileSync } from 'node:fs';
 // committed reads of whole topics with offsets, and the topology's ground truth computed
 // in-process from what the raw topics hold.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,22 @@ export class ManagedProcess {
   private killing = false;
 
   constructor(readonly name: string, private readonly args: readonly string[], private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Process id of the current run, if it is running. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Resident memory of the current run, MB (0 when it is not running). */
+  rssMb(): number {
+    if (!this.child?.pid) return 0;
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1] ?? 0);
+      return Math.round(kb / 1024);
+    } catch {
+      return 0;
+    }
+  }
 
   start(): void {
     const child = spawn(process.execPath, ['bin/twitch-pulse.mjs', ...this.args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
