@@ -151,7 +151,9 @@ export class TopologyRuntime {
       // A task's checkpoint holds every channel's hype and ad state: with thousands of channels
       // per partition it outgrows the broker's default 1 MiB per record.
       await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', maxMessageBytes: CHECKPOINT_MAX_BYTES, doc: 'topology checkpoints' }]);
-      await Promise.all(outputs.map(async (id) => (schemaIds[id as Exclude<TaskTarget, 'checkpoints'>] = await serde.registerTopic(TOPICS[id], this.name(id)))));
+      // One at a time: Apicurio's database times out locking its id sequence under concurrent
+      // registrations (a CI run saw `twitch-pulse run` give up on that).
+      for (const id of outputs) schemaIds[id as Exclude<TaskTarget, 'checkpoints'>] = await serde.registerTopic(TOPICS[id], this.name(id));
     }).catch((error: unknown) => {
       registered.reject(error);
       throw error;
