@@ -106,7 +106,8 @@ export class TopologyRuntime {
   private checkpoints = new Map<string, TaskCheckpoint>();
   private readonly restoring = new Map<string, { from: number; until: number; seeking?: boolean; rewound?: boolean }>();
   private threads: TaskThreads | null = null;
-  private targets: Record<TaskTarget, string> | null = null;
+  /** Topic names in the order the task threads' replies index them. */
+  private targetTopics: string[] = [];
   private readonly commits = new GroupCommit<CommitPart>((parts) => this.commit(parts));
   private ready: Promise<void> = Promise.resolve();
   private threadFailed: (error: Error) => void = () => undefined;
@@ -138,7 +139,7 @@ export class TopologyRuntime {
     const schemaIds = {} as Record<Exclude<TaskTarget, 'checkpoints'>, number>;
     const targets = { checkpoints: checkpointTopic(this.prefix), deadLetter: this.name('deadLetter') } as Record<TaskTarget, string>;
     for (const kind of Object.keys(OUTPUT_TOPIC) as OutputKind[]) targets[kind] = this.name(OUTPUT_TOPIC[kind]);
-    this.targets = targets;
+    this.targetTopics = taskTopicList(targets);
     // The threads load their code while topics and schemas are set up.
     let registered: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
     const setup = new Promise<void>((resolve, reject) => (registered = { resolve, reject })).then(() => ({ registryUrl: serde.registryUrl, topics: targets, schemaIds }));
@@ -310,7 +311,7 @@ export class TopologyRuntime {
     if (reply.error) throw new PulseError(`topology task ${id} failed: ${reply.error.message}`, { code: reply.error.code, retriable: reply.error.retriable });
     const last = reply.lastOffset;
     const messages = new Map<string, Array<{ key: string; value: Buffer }>>();
-    enqueueRecords(reply.records, taskTopicList(this.targets!), {
+    enqueueRecords(reply.records, this.targetTopics, {
       enqueue(t, k, value) {
         let list = messages.get(t);
         if (!list) messages.set(t, (list = []));

@@ -1,8 +1,8 @@
 // Helpers of the fault suite: managed pipeline processes that can be killed and restarted,
-import { readFileSync } from 'node:fs';
 // committed reads of whole topics with offsets, and the topology's ground truth computed
 // in-process from what the raw topics hold.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import { REPO_ROOT } from '../../core/config.ts';
 import { TOPICS, type TopicId } from '../../schemas/catalogue.ts';
@@ -24,11 +24,6 @@ export class ManagedProcess {
   private killing = false;
 
   constructor(readonly name: string, private readonly args: readonly string[], private readonly env: NodeJS.ProcessEnv) {}
-
-  /** Process id of the current run, if it is running. */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
 
   /** Resident memory of the current run, MB (0 when it is not running). */
   rssMb(): number {
