@@ -1,9 +1,11 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { createLogger } from '../../core/log.ts';
 import { registerLz4Codec } from './lz4Codec.ts';
+import { installRecordBatchDecoder } from './recordBatchDecoder.ts';
 import { kafkaSecurityFromEnv } from './security.ts';
 
 registerLz4Codec();
+installRecordBatchDecoder();
 
 // The default (murmur2, Java-compatible) partitioner is the one wanted; its v2 notice is noise.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
