@@ -114,8 +114,8 @@ export class ChatTask extends Task<ChatMessage> {
 
   protected handle(m: ChatMessage, offset: number): void {
     this.channel = m.channel;
-    this.rates.forEach((op, i) => {
-      for (const rate of op.process(m, offset)) {
+    for (let i = 0; i < this.rates.length; i++) {
+      for (const rate of this.rates[i]!.process(m, offset)) {
         if (!this.emitting) continue;
         this.out.push({ kind: 'chatRates', key: rate.roomId, value: rate });
         if (i !== 0) continue;
@@ -127,7 +127,7 @@ export class ChatTask extends Task<ChatMessage> {
           for (const ad of this.ads.process(signal)) this.out.push({ kind: 'adWindows', key: ad.roomId, value: ad });
         }
       }
-    });
+    }
   }
 
   checkpoint(position: number): TaskCheckpoint {

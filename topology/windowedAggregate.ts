@@ -49,6 +49,8 @@ export class WindowedAggregate<R, A> {
   private readonly open = new Map<number, Map<string, A>>();
   private readonly origins = new Map<number, Map<string, WindowOrigin>>();
   private streamTime = -Infinity;
+  /** Earliest close time of the open windows: until stream time reaches it, nothing can close. */
+  private nextCloseMs = Infinity;
 
   constructor(
     readonly windows: TumblingWindows,
@@ -83,7 +85,10 @@ export class WindowedAggregate<R, A> {
       };
     }
     let byKey = this.open.get(start);
-    if (!byKey) this.open.set(start, (byKey = new Map()));
+    if (!byKey) {
+      this.open.set(start, (byKey = new Map()));
+      this.nextCloseMs = Math.min(this.nextCloseMs, windowCloseTime(start, this.windows));
+    }
     let aggregate = byKey.get(key);
     if (aggregate === undefined) {
       byKey.set(key, (aggregate = this.aggregation.init(key, start)));
@@ -98,10 +103,13 @@ export class WindowedAggregate<R, A> {
   /** Moves stream time forward (e.g. from a punctuation) and returns the windows that closed. */
   advance(streamTimeMs: number): ClosedWindow<A>[] {
     if (streamTimeMs > this.streamTime) this.streamTime = streamTimeMs;
+    if (this.streamTime < this.nextCloseMs) return [];
     let closed: ClosedWindow<A>[] | null = null;
+    this.nextCloseMs = Infinity;
     for (const start of this.open.keys()) {
-      if (windowCloseTime(start, this.windows) > this.streamTime) continue;
-      (closed ??= []).push(...this.take(start));
+      const closeMs = windowCloseTime(start, this.windows);
+      if (closeMs > this.streamTime) this.nextCloseMs = Math.min(this.nextCloseMs, closeMs);
+      else (closed ??= []).push(...this.take(start));
     }
     if (!closed) return [];
     return closed.sort((a, b) => a.windowEndMs - b.windowEndMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
