@@ -94,7 +94,9 @@ export class TopologyRuntime {
   private readonly prefix: string;
   private readonly inputPrefix: string;
   private readonly consumers: Consumer[];
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** Set when a transaction failed in a way that can leave kafkajs's producer unusable; see {@link readyProducer}. */
+  private producerNeedsRenewal = false;
   /**
    * Tasks of this instance by task id (`<consumer>/<topic>:<partition>`: a partition moving
    * between this instance's consumers becomes a new task); `create` is kept until the task's
@@ -123,8 +125,30 @@ export class TopologyRuntime {
     const consumers = options.consumers ?? 1;
     if (!Number.isInteger(consumers) || consumers < 1) throw new ConfigError('consumers', `must be an integer >= 1, got ${consumers}`);
     this.consumers = Array.from({ length: consumers }, () => options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, sessionTimeout: 15_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, maxBytesPerPartition: options.maxBatchBytes ?? 1_048_576, maxBytes: MAX_FETCH_BYTES }));
-    this.producer = options.kafka.producer({ transactionalId: `${options.groupId}-${options.instanceId}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 12, initialRetryTime: 10, maxRetryTime: 2_000 } });
+    this.producer = this.createProducer();
     this.failed = Promise.race([...this.consumers.map((c) => fatalCrash(c)), new Promise<Error>((resolve) => (this.threadFailed = resolve))]);
+  }
+
+  private createProducer(): Producer {
+    const { kafka, groupId, instanceId } = this.options;
+    return kafka.producer({ transactionalId: `${groupId}-${instanceId}`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 12, initialRetryTime: 10, maxRetryTime: 2_000 } });
+  }
+
+  // kafkajs's transaction state stays at "committing" or "aborting" when its EndTxn could not be
+  // delivered (Kafka went away mid-commit), and every later transaction() then fails as not
+  // retriable, which stopped the consumer for good. A new producer with the same transactional
+  // id fences the old one, and the coordinator completes or aborts what that one left open;
+  // tasks are rebuilt from the committed checkpoints either way. While Kafka is still away,
+  // connecting fails (retriably) and renewal is tried again with the next transaction.
+  private async readyProducer(): Promise<Producer> {
+    if (this.producerNeedsRenewal) {
+      await this.producer.disconnect().catch(() => undefined);
+      this.producer = this.createProducer();
+      await this.producer.connect();
+      this.producerNeedsRenewal = false;
+      this.log.info('transactional producer renewed after a failed transaction');
+    }
+    return this.producer;
   }
 
   private name(id: TopicId): string {
@@ -213,6 +237,15 @@ export class TopologyRuntime {
   // transaction coordinator answers CONCURRENT_TRANSACTIONS while it is still completing the
   // previous one; that and other retriable errors abort and try the same transaction again.
   private async commit(parts: readonly CommitPart[]): Promise<void> {
+    try {
+      await this.commitOnce(parts);
+    } catch (error) {
+      this.producerNeedsRenewal = true;
+      throw error;
+    }
+  }
+
+  private async commitOnce(parts: readonly CommitPart[]): Promise<void> {
     const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
     const offsets = new Map<string, Array<{ partition: number; offset: string }>>();
     for (const { messages, input } of parts) {
@@ -228,12 +261,12 @@ export class TopologyRuntime {
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const topics = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
     for (let attempt = 1; ; attempt++) {
-      const tx: Transaction = await this.producer.transaction();
+      const tx: Transaction = await (await this.readyProducer()).transaction();
       try {
         for (const chunk of produceChunks(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression: CompressionTypes.LZ4 });
         await tx.sendOffsets({ consumerGroupId: this.options.groupId, topics });
       } catch (error) {
-        await tx.abort().catch(() => undefined);
+        await tx.abort().catch(() => (this.producerNeedsRenewal = true));
         const retriable = (error as { retriable?: boolean }).retriable !== false;
         if (!retriable || attempt >= 8) throw error;
         this.log.debug('transaction failed; retrying', { attempt, error: messageOf(error) });
