@@ -176,7 +176,7 @@ export function sleep(ms: number): Promise<void> {
  * partition counts as done at a distance of at most one, once the group's offsets have not
  * moved for `quietMs`.
  */
-export async function untilSettled(kafka: Kafka, group: string, topics: readonly string[], timeoutMs = 300_000, quietMs = 8_000): Promise<void> {
+export async function untilSettled(kafka: Kafka, group: string, topics: readonly string[], timeoutMs = 300_000, quietMs = 8_000, watched: readonly ManagedProcess[] = []): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const deadline = Date.now() + timeoutMs;
@@ -201,6 +201,9 @@ export async function untilSettled(kafka: Kafka, group: string, topics: readonly
         sameSince = Date.now();
       }
       if (done && Date.now() - sameSince >= quietMs) return;
+      // A process that died will not settle anything: say why now, not at the deadline.
+      const exits = watched.flatMap((p) => p.unexpectedExits);
+      if (exits.length > 0) throw new Error(`group ${group} cannot settle: ${exits.join('\n')}`);
       if (Date.now() > deadline) throw new Error(`group ${group} did not settle on ${topics.join(',')} in ${timeoutMs} ms`);
       await sleep(1_000);
     }

@@ -89,9 +89,9 @@ describe('fault suite: outages of every server while chat flows', () => {
       downFor[service] = await outage(service, ms);
     }
     assert.equal(await replay.exited(), 0, replay.output.slice(-3_000));
-    await untilSettled(kafka, `${base}-topology`, [name('chatMessages'), name('chatEvents')], 600_000);
-    await untilSettled(kafka, `${base}-sink`, CHAT_TABLES.map(name), 600_000);
-    await untilSettled(kafka, `${base}-archive`, raw, 600_000);
+    await untilSettled(kafka, `${base}-topology`, [name('chatMessages'), name('chatEvents')], 600_000, undefined, processes);
+    await untilSettled(kafka, `${base}-sink`, CHAT_TABLES.map(name), 600_000, undefined, processes);
+    await untilSettled(kafka, `${base}-archive`, raw, 600_000, undefined, processes);
     for (const p of processes) assert.deepEqual(p.unexpectedExits, [], `${p.name} never exited on its own`);
     await Promise.all([topology, sink, archive].map((p) => p.stop()));
     for (const { service, ms } of OUTAGES) assert.ok(downFor[service]! >= ms, `${service} was down ${downFor[service]} ms`);
