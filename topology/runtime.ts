@@ -113,6 +113,7 @@ export class TopologyRuntime {
   private readonly commits = new GroupCommit<CommitPart>((parts) => this.commit(parts));
   private ready: Promise<void> = Promise.resolve();
   private threadFailed: (error: Error) => void = () => undefined;
+  private stopping = false;
   /** Counters for status lines and tests. */
   readonly stats = { records: 0, outputs: 0, transactions: 0, deadLetters: 0, restoredTasks: 0 };
   /** Resolves with the error if Kafka's client gives up on the consumer (see {@link fatalCrash}) or a task thread dies. */
@@ -126,7 +127,8 @@ export class TopologyRuntime {
     if (!Number.isInteger(consumers) || consumers < 1) throw new ConfigError('consumers', `must be an integer >= 1, got ${consumers}`);
     this.consumers = Array.from({ length: consumers }, () => options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, sessionTimeout: 15_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, maxBytesPerPartition: options.maxBatchBytes ?? 1_048_576, maxBytes: MAX_FETCH_BYTES }));
     this.producer = this.createProducer();
-    this.failed = Promise.race([...this.consumers.map((c) => fatalCrash(c)), new Promise<Error>((resolve) => (this.threadFailed = resolve))]);
+    const recovery = (consumer: Consumer, index: number) => ({ rerun: () => this.runConsumer(consumer, index), stopping: () => this.stopping, log: this.log });
+    this.failed = Promise.race([...this.consumers.map((c, i) => fatalCrash(c, recovery(c, i))), new Promise<Error>((resolve) => (this.threadFailed = resolve))]);
   }
 
   private createProducer(): Producer {
@@ -200,11 +202,16 @@ export class TopologyRuntime {
       this.log.info('partitions assigned', { consumer: index, partitions: [...assigned].join(',') });
     });
     await consumer.subscribe({ topics: [this.name('chatMessages'), this.name('chatEvents')], fromBeginning: true });
-    await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: CONCURRENT_BATCHES, eachBatch: (payload) => this.batch(consumer, index, payload) });
+    await this.runConsumer(consumer, index);
+  }
+
+  private runConsumer(consumer: Consumer, index: number): Promise<void> {
+    return consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: CONCURRENT_BATCHES, eachBatch: (payload) => this.batch(consumer, index, payload) });
   }
 
   /** Leaves the group and disconnects (an open transaction is aborted by Kafka). */
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer.disconnect().catch(() => undefined);
     await this.threads?.close();

@@ -88,7 +88,7 @@ export class SinkConsumer<Item> {
   constructor(private readonly options: SinkConsumerOptions<Item>) {
     this.consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false, maxWaitTimeInMs: Math.min(500, options.maxWaitMs) });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    this.failed = fatalCrash(this.consumer);
+    this.failed = fatalCrash(this.consumer, { rerun: () => this.run(), stopping: () => this.stopping, log: options.log });
   }
 
   /** True when nothing is buffered or being written: everything taken so far is written and committed (or its commit failed). */
@@ -105,7 +105,11 @@ export class SinkConsumer<Item> {
       this.options.log.info('partitions assigned', { partitions: [...this.assigned].map((k) => k.replace('\u0000', ':')).join(',') });
     });
     for (const topic of this.options.topics) await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.serially(() => this.onBatch(payload)) });
+    await this.run();
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.serially(() => this.onBatch(payload)) });
   }
 
   /** Writes what is buffered, commits, and leaves the group. */

@@ -138,7 +138,7 @@ export class Archiver {
     this.finished = new Promise((resolve) => (this.finish = resolve));
     this.consumer = options.kafka.consumer({ groupId: options.groupId, sessionTimeout: 20_000, heartbeatInterval: 2_000, readUncommitted: false });
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    this.failed = fatalCrash(this.consumer);
+    this.failed = fatalCrash(this.consumer, { rerun: () => this.run(), stopping: () => this.stopping, log: this.log });
   }
 
   /** Checks MinIO and the bucket, prepares the dead-letter topic, joins the group and starts archiving. */
@@ -160,9 +160,13 @@ export class Archiver {
     });
     if (this.options.once) await this.snapshotEndOffsets();
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.batch(payload) });
+    await this.run();
     const tickMs = Math.max(50, Math.min(1_000, Math.floor(this.policy.maxWaitMs / 4)));
     this.timer = setInterval(() => void this.tick(), tickMs);
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.batch(payload) });
   }
 
   /**
