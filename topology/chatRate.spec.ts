@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TestScheduler } from 'rxjs/testing';
-import { ChatRateOperator, type ChatRate } from './chatRate.ts';
+import { ChatRateOperator, chatterKey, type ChatRate } from './chatRate.ts';
 import { asRx } from './operator.ts';
 import { message } from './testkit.ts';
 import type { LateVerdict } from './windowedAggregate.ts';
@@ -76,3 +76,20 @@ describe('ChatRateOperator', () => {
 function expect(start: number, messages: number): ChatRate {
   return { channel: 'chan', roomId: '1', windowStartMs: start, windowEndMs: start + 10_000, sizeMs: 10_000, messages, chatters: 1, firstTimeChatters: 0, emoteOnlyMessages: 0, bits: 0, topEmotes: [], early: false };
 }
+
+describe('chatterKey', () => {
+  it('makes canonical numeric user ids numbers, keeps every other id or login as it is, and never merges two different ids', () => {
+    assert.equal(chatterKey({ userId: '12826', login: 'twitch' }), 12826);
+    assert.equal(chatterKey({ userId: '987654321012345', login: 'x' }), 987654321012345);
+    assert.equal(chatterKey({ userId: '', login: 'anon' }), 'anon');
+    for (const odd of ['0123', '0', '12a4', '-5', '1e3', ' 7', '1234567890123456']) assert.equal(chatterKey({ userId: odd, login: 'x' }), odd);
+    const ids = ['123', '0123', '00123', '1230', '12a'];
+    assert.equal(new Set(ids.map((userId) => chatterKey({ userId, login: 'same' }))).size, ids.length);
+  });
+
+  it('counts the same chatters as their id strings would', () => {
+    const op = new ChatRateOperator(tumblingWindows({ sizeMs: 10_000, graceMs: 0 }));
+    for (const userId of ['7', '7', '07', '8', '']) op.process(message({ eventTimeMs: 1_000, userId, login: userId ? 'l' : 'anon' }));
+    assert.equal(op.flush()[0]!.chatters, 4);
+  });
+});
