@@ -73,6 +73,29 @@ describe('TaskRunner', () => {
     assert.deepEqual([reply.processed, reply.deadLetters, reply.lastOffset], [4, 2, 10]);
   });
 
+  it('gives the same records when the schema must first be looked up, also when the looked-up record is a dead letter', async () => {
+    // Like AvroSerde: decodeCached knows the schema only once decode() has looked it up.
+    const lookingUp = (): TaskDecoder => {
+      let known = false;
+      return {
+        decodeCached: (payload) => (known ? json.decodeCached(payload) : undefined),
+        decode: async (payload) => {
+          known = true;
+          return json.decode(payload);
+        },
+      };
+    };
+    const stable = (records: ReturnType<typeof unpack>) => records.map((r) => (r.topic === 'dlq' ? { ...r, value: r.value.replace(/"occurredAtMs":\d+/, '') } : r));
+    const good = messages.map((m) => Buffer.from(JSON.stringify(m)));
+    for (const values of [good, [Buffer.from('{not json'), ...good]]) {
+      const decoder = lookingUp();
+      const looked = unpack(await new TaskRunner({ chat: decoder, events: decoder }, topics, encoders).run(request(values, 0)));
+      const cached = unpack(await new TaskRunner({ chat: json, events: json }, topics, encoders).run(request(values, 0)));
+      assert.equal(looked.filter((r) => r.topic === 'dlq').length, values.length - good.length);
+      assert.deepEqual(stable(looked), stable(cached));
+    }
+  });
+
   it('fails the whole batch on a retriable error and forgets the task, so it is rebuilt from its checkpoint', async () => {
     const down: TaskDecoder = { decodeCached: () => undefined, decode: async () => { throw new UnavailableError('schema registry', 'connection refused'); } };
     const runner = new TaskRunner({ chat: down, events: down }, topics, encoders);

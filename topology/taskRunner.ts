@@ -88,7 +88,8 @@ export class TaskRunner {
       for (let i = 0; i < values.length; i++) {
         const offset = request.input.offsets[i]!;
         task.emitting = offset >= request.emitFromOffset;
-        await this.process(task, request, offset, values[i]!, out, counts);
+        const pending = this.process(task, request, offset, values[i]!, out, counts);
+        if (pending) await pending;
         lastOffset = offset;
         counts.processed++;
       }
@@ -116,24 +117,46 @@ export class TaskRunner {
     return task;
   }
 
-  private async process(task: ChatTask | EventTask, request: TaskRequest, offset: number, raw: Buffer | null, out: RecordChunkBuilder, counts: { outputs: number; deadLetters: number }): Promise<void> {
-    const context = { topic: request.topic, partition: request.partition, offset: String(offset) };
+  // Synchronous while the input's schema is cached, which is every record but the first of a new
+  // schema id: an async call per record cost a promise each on the hottest path. The error
+  // context is only built for the registry lookup; a dead letter carries its own position.
+  private process(task: ChatTask | EventTask, request: TaskRequest, offset: number, raw: Buffer | null, out: RecordChunkBuilder, counts: { outputs: number; deadLetters: number }): Promise<void> | undefined {
+    const decoder = this.decoders[request.kind];
     try {
-      const decoder = this.decoders[request.kind];
-      const { value } = decoder.decodeCached(raw, context) ?? (await decoder.decode(raw, context));
-      for (const r of task.process(value as never, offset)) {
-        out.enqueue(this.topics[r.kind], r.key, this.encoders[r.kind](r.value));
-        counts.outputs++;
-      }
+      const decoded = decoder.decodeCached(raw);
+      if (!decoded) return this.processAfterLookup(decoder, task, request, offset, raw, out, counts);
+      this.emit(task, decoded.value, offset, out, counts);
     } catch (error) {
-      if (error instanceof PulseError && error.retriable) throw error;
-      if (!task.emitting) return;
-      const letter: DeadLetter = {
-        stage: 'topology', errorCode: error instanceof PulseError ? error.code : 'UNEXPECTED', reason: messageOf(error),
-        sourceTopic: request.topic, sourcePartition: request.partition, sourceOffset: String(offset), channel: null, raw: raw ?? Buffer.alloc(0), occurredAtMs: Date.now(),
-      };
-      out.enqueue(this.topics.deadLetter, '', this.encoders.deadLetter(letter));
-      counts.deadLetters++;
+      this.reject(error, task, request, offset, raw, out, counts);
     }
+    return undefined;
+  }
+
+  private async processAfterLookup(decoder: TaskDecoder, task: ChatTask | EventTask, request: TaskRequest, offset: number, raw: Buffer | null, out: RecordChunkBuilder, counts: { outputs: number; deadLetters: number }): Promise<void> {
+    try {
+      const { value } = await decoder.decode(raw, { topic: request.topic, partition: request.partition, offset: String(offset) });
+      this.emit(task, value, offset, out, counts);
+    } catch (error) {
+      this.reject(error, task, request, offset, raw, out, counts);
+    }
+  }
+
+  private emit(task: ChatTask | EventTask, value: unknown, offset: number, out: RecordChunkBuilder, counts: { outputs: number }): void {
+    for (const r of task.process(value as never, offset)) {
+      out.enqueue(this.topics[r.kind], r.key, this.encoders[r.kind](r.value));
+      counts.outputs++;
+    }
+  }
+
+  /** A record that could not be decoded or processed: a dead letter while the task emits; a retriable error fails the batch. */
+  private reject(error: unknown, task: ChatTask | EventTask, request: TaskRequest, offset: number, raw: Buffer | null, out: RecordChunkBuilder, counts: { deadLetters: number }): void {
+    if (error instanceof PulseError && error.retriable) throw error;
+    if (!task.emitting) return;
+    const letter: DeadLetter = {
+      stage: 'topology', errorCode: error instanceof PulseError ? error.code : 'UNEXPECTED', reason: messageOf(error),
+      sourceTopic: request.topic, sourcePartition: request.partition, sourceOffset: String(offset), channel: null, raw: raw ?? Buffer.alloc(0), occurredAtMs: Date.now(),
+    };
+    out.enqueue(this.topics.deadLetter, '', this.encoders.deadLetter(letter));
+    counts.deadLetters++;
   }
 }
