@@ -49,8 +49,10 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
     this.store = new WindowedAggregate(windows, {
       init: () => ({ channel: '', roomId: '', messages: 0, chatters: new Set(), firstTime: 0, emoteOnly: 0, bits: 0, emotes: new Map() }),
       add(acc, m) {
-        acc.channel = m.channel;
-        acc.roomId = m.roomId;
+        // Only on change: each message's strings are new, and one kept per open window survives
+        // into the old generation.
+        if (acc.channel !== m.channel) acc.channel = m.channel;
+        if (acc.roomId !== m.roomId) acc.roomId = m.roomId;
         acc.messages++;
         acc.chatters.add(chatterKey(m));
         if (m.firstMsg) acc.firstTime++;
