@@ -80,3 +80,28 @@ describe('TopologyRuntime transactions', () => {
     assert.deepEqual(log, ['committed on 0', 'committed on 0']);
   });
 });
+
+describe('TopologyRuntime checkpoint reads', () => {
+  it('a read that fails while Kafka is away rejects only the next batch, not the process', async () => {
+    const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), { retriable: true }));
+    const kafka = {
+      producer: () => producerThat('none', [], 0),
+      consumer: () => ({ on: () => undefined, events: { CRASH: 'consumer.crash' }, connect: refused, disconnect: async () => undefined }),
+      admin: () => ({ connect: refused, disconnect: async () => undefined }),
+    } as unknown as Kafka;
+    const runtime = new TopologyRuntime({ kafka, serde: {} as AvroSerde, groupId: 'g', instanceId: 'i', threads: 1 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const inner = runtime as unknown as { reloadCheckpoints(): void; ready: Promise<void> };
+      inner.reloadCheckpoints();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, [], 'no unhandled rejection while no batch waits');
+      await assert.rejects(inner.ready, (error: Error & { code?: string; retriable?: boolean }) => error.code === 'TOPOLOGY_RESTORE_FAILED' && error.retriable === true);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+

@@ -240,6 +240,10 @@ export class TopologyRuntime {
   // that started once its last transaction had ended.
   private reloadCheckpoints(): void {
     this.ready = this.ready.catch(() => undefined).then(() => this.loadCheckpoints());
+    // The next batch awaits `ready` and fails on the error (retriably, so kafkajs rejoins and
+    // reads again). While Kafka is away no batch comes, and an unobserved rejection would end
+    // the process; a CI outage run died that way.
+    this.ready.catch(() => undefined);
   }
 
   private async loadCheckpoints(): Promise<void> {
