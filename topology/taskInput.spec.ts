@@ -22,11 +22,26 @@ describe('packTaskInput', () => {
     assert.deepEqual(taskInputValues(packed).map(String), ['', 'ten!']);
   });
 
-  it('copies the values, so the fetched buffers may be reused, and transfers three buffers', () => {
+  it('copies the values, so the fetched buffers may be reused, and transfers four buffers', () => {
     const value = Buffer.from('abc');
     const packed = packTaskInput([{ offset: '1', value }], 0);
     value.write('xyz');
     assert.equal(taskInputValues(packed)[0]!.toString(), 'abc');
-    assert.equal(new Set(taskInputTransfer(packed)).size, 3);
+    assert.equal(new Set(taskInputTransfer(packed)).size, 4);
+  });
+
+  it('copies values that lie in shared fetched bytes span by span, framing between them left unread', () => {
+    // Two record batches' bytes, values framed by other bytes, as DecodedRecord reports them.
+    const batchA = Buffer.from('##one#two##three');
+    const batchB = Buffer.from('four!');
+    const at = (source: Buffer, offset: number, from: number, length: number) => ({
+      offset: String(offset), valueSource: source, valueAt: from, valueLength: length,
+      get value() { return length < 0 ? null : source.subarray(from, from + length); },
+    });
+    const records = [at(batchA, 1, 2, 3), at(batchA, 2, 6, 3), at(batchA, 3, 0, -1), at(batchA, 4, 11, 5), at(batchB, 5, 0, 5), { offset: '6', value: Buffer.from('six') }];
+    const packed = packTaskInput(records, 2);
+    assert.deepEqual(taskInputValues(packed).map((v) => (v ? v.toString() : null)), ['two', null, 'three', 'four!', 'six']);
+    assert.deepEqual([...packed.offsets], [2, 3, 4, 5, 6]);
+    assert.equal(packed.bytes.length, '#two##three'.length - 1 + 5 + 3, 'one span per source, from its first value to its last');
   });
 });
