@@ -9,6 +9,15 @@ describe('state codec', () => {
     assert.deepEqual(decodeState(encodeState(state)), state);
   });
 
+  it('writes the tagged forms where they are nested, leaves the state itself untouched and plain JSON as JSON.stringify does', () => {
+    const inner = new Map([['k', { at: -Infinity, tags: new Set(['x']) }]]);
+    const state = { list: [1, inner], plain: { a: 'b', n: [1.5, null] }, when: new Date(0) };
+    assert.equal(encodeState(state), '{"list":[1,{"$map":[["k",{"at":{"$num":"-Infinity"},"tags":{"$set":["x"]}}]]}],"plain":{"a":"b","n":[1.5,null]},"when":"1970-01-01T00:00:00.000Z"}');
+    assert.ok(state.list[1] === inner && inner.get('k')!.at === -Infinity, 'nothing replaced in place');
+    const json = { a: [1, { b: 'c' }], d: null, e: 2.25 };
+    assert.equal(encodeState(json), JSON.stringify(json));
+  });
+
   it('restores an operator to behave exactly as the original from there on', () => {
     const rate = (i: number, messages: number) => ({ channel: 'c', roomId: '1', windowStartMs: i * 10_000, windowEndMs: (i + 1) * 10_000, sizeMs: 10_000, messages, chatters: 1, firstTimeChatters: 0, emoteOnlyMessages: 0, bits: 0, topEmotes: [{ id: 'e', count: messages }], early: false });
     const counts = [10, 10, 10, 10, 10, 10, 10, 90, 100, 10, 10, 10];
