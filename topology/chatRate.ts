@@ -1,5 +1,7 @@
 import type { ChatMessage } from '../schemas/types.ts';
 import type { LateSink, StreamOperator } from './operator.ts';
+import { DistinctCount } from './distinctCount.ts';
+import { Tally } from './tally.ts';
 import { WindowedAggregate, type ClosedWindow } from './windowedAggregate.ts';
 import type { TumblingWindows } from './windows.ts';
 
@@ -23,12 +25,15 @@ interface Accumulator {
   channel: string;
   roomId: string;
   messages: number;
-  chatters: Set<number | string>;
+  chatters: DistinctCount<number | string>;
   firstTime: number;
   emoteOnly: number;
   bits: number;
-  emotes: Map<string, number>;
+  emotes: Tally;
 }
+
+/** `process`'s answer for most messages: nothing closed (shared and frozen, so a message allocates none). */
+const NO_RATES: ChatRate[] = Object.freeze([]) as unknown as ChatRate[];
 
 /** How many emotes a window reports. */
 export const TOP_EMOTES = 5;
@@ -47,7 +52,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
   constructor(windows: TumblingWindows, private readonly onLate: LateSink = () => undefined) {
     this.name = `chat_rate_${windows.sizeMs / 1000}s`;
     this.store = new WindowedAggregate(windows, {
-      init: () => ({ channel: '', roomId: '', messages: 0, chatters: new Set(), firstTime: 0, emoteOnly: 0, bits: 0, emotes: new Map() }),
+      init: () => ({ channel: '', roomId: '', messages: 0, chatters: new DistinctCount(), firstTime: 0, emoteOnly: 0, bits: 0, emotes: new Tally() }),
       add(acc, m) {
         // Only on change: each message's strings are new, and one kept per open window survives
         // into the old generation.
@@ -58,7 +63,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
         if (m.firstMsg) acc.firstTime++;
         if (m.emoteOnly) acc.emoteOnly++;
         acc.bits += m.bits;
-        for (const e of m.emotes) acc.emotes.set(e.id, (acc.emotes.get(e.id) ?? 0) + e.count);
+        for (const e of m.emotes) acc.emotes.add(e.id, e.count);
       },
     });
   }
@@ -76,7 +81,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
   process(m: ChatMessage, offset = -1): ChatRate[] {
     const { closed, late } = this.store.add(m.roomId, m.eventTimeMs, m, offset);
     if (late) this.onLate(this.name, late);
-    return closed.map((w) => this.result(w, false));
+    return closed.length === 0 ? NO_RATES : closed.map((w) => this.result(w, false));
   }
 
   flush(): ChatRate[] {
@@ -118,7 +123,7 @@ export function chatterKey(m: Pick<ChatMessage, 'userId' | 'login'>): number | s
 }
 
 /** The `n` largest counts, largest first, ties by id. */
-export function topCounts(counts: Map<string, number>, n: number): Array<{ id: string; count: number }> {
+export function topCounts(counts: Iterable<readonly [string, number]>, n: number): Array<{ id: string; count: number }> {
   return [...counts]
     .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
     .slice(0, n)

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { packTaskInput, taskInputValues, taskInputTransfer } from './taskInput.ts';
+import { packTaskInput, TaskInputValues, taskInputTransfer, type TaskInput } from './taskInput.ts';
+
+const taskInputValues = (input: TaskInput) => {
+  const values = new TaskInputValues(input);
+  return Array.from({ length: values.length }, (_, i) => values.at(i));
+};
 
 describe('packTaskInput', () => {
   const records = [

@@ -70,15 +70,29 @@ export function packTaskInput(records: readonly FetchedRecord[], fromOffset: num
   return { offsets, starts, lengths, bytes };
 }
 
-/** Every record's value as a view of the packed buffer (no copy), in offset order. */
-export function taskInputValues(input: TaskInput): Array<Buffer | null> {
-  const all = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length);
-  const values = new Array<Buffer | null>(input.offsets.length);
-  for (let i = 0; i < values.length; i++) {
-    const length = input.lengths[i]!;
-    values[i] = length < 0 ? null : all.subarray(input.starts[i]!, input.starts[i]! + length);
+/**
+ * An input's values in offset order, each a view of the packed buffer (no copy) made when asked
+ * for: views made for a whole batch up front lived as long as the batch, long enough to be
+ * promoted to the old generation and collected there.
+ */
+export class TaskInputValues {
+  private readonly all: Buffer;
+
+  constructor(private readonly input: TaskInput) {
+    this.all = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length);
   }
-  return values;
+
+  get length(): number {
+    return this.input.offsets.length;
+  }
+
+  /** The `i`-th record's value; null for a record without one. */
+  at(i: number): Buffer | null {
+    const length = this.input.lengths[i]!;
+    if (length < 0) return null;
+    const start = this.input.starts[i]!;
+    return this.all.subarray(start, start + length);
+  }
 }
 
 /** The buffers of an input, to transfer when posting it to a thread. */

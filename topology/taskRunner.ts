@@ -3,7 +3,7 @@ import { PulseError, messageOf, type ErrorContext } from '../core/errors.ts';
 import type { Decoded } from '../schemas/serde.ts';
 import type { DeadLetter } from '../schemas/types.ts';
 import { checkpointRecords } from './checkpointRecords.ts';
-import { taskInputValues, type TaskInput } from './taskInput.ts';
+import { TaskInputValues, type TaskInput } from './taskInput.ts';
 import { ChatTask, EventTask, type OutputKind, type TaskCheckpoint, type TaskWindows } from './tasks.ts';
 
 /** Where a task's records go: every output kind, dead letters and checkpoints. */
@@ -84,11 +84,11 @@ export class TaskRunner {
     let lastOffset = -1;
     try {
       const task = this.taskFor(request);
-      const values = taskInputValues(request.input);
+      const values = new TaskInputValues(request.input);
       for (let i = 0; i < values.length; i++) {
         const offset = request.input.offsets[i]!;
         task.emitting = offset >= request.emitFromOffset;
-        const pending = this.process(task, request, offset, values[i]!, out, counts);
+        const pending = this.process(task, request, offset, values.at(i), out, counts);
         if (pending) await pending;
         lastOffset = offset;
         counts.processed++;

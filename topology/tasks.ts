@@ -39,6 +39,9 @@ export const DEFAULT_TASK_WINDOWS: TaskWindows = {
   subActivity: tumblingWindows({ sizeMs: 60_000, graceMs: 5_000 }),
 };
 
+/** What most records yield; shared (and frozen), so such a record allocates no array. */
+const NO_OUTPUT: readonly TaskOutput[] = Object.freeze([]);
+
 /**
  * The operators of one input partition (a Kafka Streams "task"). While `emitting` is false the
  * task only rebuilds windowed state (replay after a restart): results, late reports and the
@@ -54,10 +57,10 @@ abstract class Task<R> {
   constructor(protected readonly sourceTopic: string, protected readonly partition: number) {}
 
   /** Processes one record at `offset`; returns what became final (empty while rebuilding). */
-  process(record: R, offset: number): TaskOutput[] {
+  process(record: R, offset: number): readonly TaskOutput[] {
     this.offset = offset;
     this.handle(record, offset);
-    return this.out.splice(0);
+    return this.out.length === 0 ? NO_OUTPUT : this.out.splice(0);
   }
 
   abstract checkpoint(position: number): TaskCheckpoint;

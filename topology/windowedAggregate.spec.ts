@@ -7,7 +7,7 @@ const counting = () => new WindowedAggregate<number, { n: number }>(tumblingWind
   init: () => ({ n: 0 }),
   add: (a) => { a.n++; },
 });
-const brief = (ws: ClosedWindow<{ n: number }>[]) => ws.map((w) => `${w.key}@${w.windowStartMs}=${w.aggregate.n}`);
+const brief = (ws: readonly ClosedWindow<{ n: number }>[]) => ws.map((w) => `${w.key}@${w.windowStartMs}=${w.aggregate.n}`);
 
 describe('WindowedAggregate', () => {
   it('emits nothing for empty input', () => {

@@ -23,14 +23,6 @@ export interface Aggregation<R, A> {
   add(aggregate: A, record: R): void;
 }
 
-/**
- * Per-key event-time tumbling window aggregation with Kafka Streams' semantics: stream time is
- * the largest timestamp seen; a window's result is final and emitted once stream time reaches
- * window end + grace ("until window closes"); a record for a closed window is late, reported to
- * the caller and not added. Completion (`flush`) emits the windows still open.
- *
- * Results come out in order of window end, then key, so output is deterministic for an input.
- */
 /** Where a window's input began, so a restart can rebuild it by re-reading from there. */
 interface WindowOrigin {
   /** Input offset of the window's first record (-1 when offsets are not tracked). */
@@ -45,6 +37,17 @@ export interface LowWatermark {
   readonly streamTimeBefore: number;
 }
 
+/** What `add` returns when nothing closed and the record was on time: shared, so a record costs no allocation. */
+const NOTHING_CLOSED: { readonly closed: never[]; readonly late: null } = Object.freeze({ closed: Object.freeze([]) as unknown as never[], late: null });
+
+/**
+ * Per-key event-time tumbling window aggregation with Kafka Streams' semantics: stream time is
+ * the largest timestamp seen; a window's result is final and emitted once stream time reaches
+ * window end + grace ("until window closes"); a record for a closed window is late, reported to
+ * the caller and not added. Completion (`flush`) emits the windows still open.
+ *
+ * Results come out in order of window end, then key, so output is deterministic for an input.
+ */
 export class WindowedAggregate<R, A> {
   private readonly open = new Map<number, Map<string, A>>();
   private readonly origins = new Map<number, Map<string, WindowOrigin>>();
@@ -71,9 +74,9 @@ export class WindowedAggregate<R, A> {
 
   /**
    * Adds one record and returns the windows its timestamp closed, or a late verdict when the
-   * record's own window was already closed.
+   * record's own window was already closed. The result is read-only.
    */
-  add(key: string, timestampMs: number, record: R, offset = -1): { closed: ClosedWindow<A>[]; late: LateVerdict | null } {
+  add(key: string, timestampMs: number, record: R, offset = -1): { readonly closed: readonly ClosedWindow<A>[]; readonly late: LateVerdict | null } {
     const { sizeMs } = this.windows;
     const start = windowStartOf(timestampMs, sizeMs);
     const before = this.streamTime;
@@ -97,6 +100,7 @@ export class WindowedAggregate<R, A> {
       origins.set(key, { firstOffset: offset, streamTimeBefore: before });
     }
     this.aggregation.add(aggregate, record);
+    if (this.streamTime < this.nextCloseMs) return NOTHING_CLOSED;
     return { closed: this.advance(this.streamTime), late: null };
   }
 

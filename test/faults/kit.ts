@@ -142,7 +142,7 @@ export async function expectedDerived(
   topicNames: { messages: string; events: string; output: (id: TopicId) => string },
 ): Promise<Record<string, string[]>> {
   const outputs = new Map<TopicId, object[]>();
-  const run = <R>(records: ReadonlyArray<TopicRecord & { decoded: R }>, make: (partition: number) => { process(r: R, offset: number): Array<{ kind: OutputKind; value: object }> }) => {
+  const run = <R>(records: ReadonlyArray<TopicRecord & { decoded: R }>, make: (partition: number) => { process(r: R, offset: number): ReadonlyArray<{ kind: OutputKind; value: object }> }) => {
     const tasks = new Map<number, ReturnType<typeof make>>();
     for (const r of records) {
       let task = tasks.get(r.partition);
