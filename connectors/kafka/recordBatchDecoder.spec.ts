@@ -44,12 +44,12 @@ async function encode(spec: Spec, setAttributes = 0): Promise<Buffer> {
   return buffer;
 }
 
-type FieldsViaGetters = { key: unknown; timestamp: unknown; value: unknown };
+type FieldsViaGetters = { key: unknown; timestamp: unknown; value: unknown; magicByte: unknown; isControlRecord: unknown; batchContext: unknown };
 
 /** A batch with every record as a plain object of its fields, including those read through getters. */
 function plain(batch: unknown): unknown {
   const { records, ...rest } = batch as { records: FieldsViaGetters[] };
-  return { ...rest, records: records.map((r) => ({ ...r, key: r.key, timestamp: r.timestamp, value: r.value })) };
+  return { ...rest, records: records.map((r) => ({ ...r, key: r.key, timestamp: r.timestamp, value: r.value, magicByte: r.magicByte, isControlRecord: r.isControlRecord, batchContext: r.batchContext })) };
 }
 
 /** Both decoders over the same bytes (twice concatenated, so the cursor must land right). */
