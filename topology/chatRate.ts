@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../schemas/types.ts';
-import type { LateSink, StreamOperator } from './operator.ts';
+import { NOTHING, type LateSink, type StreamOperator } from './operator.ts';
 import { DistinctCount } from './distinctCount.ts';
 import { Tally } from './tally.ts';
 import { WindowedAggregate, type ClosedWindow } from './windowedAggregate.ts';
@@ -31,9 +31,6 @@ interface Accumulator {
   bits: number;
   emotes: Tally;
 }
-
-/** `process`'s answer for most messages: nothing closed (shared and frozen, so a message allocates none). */
-const NO_RATES: ChatRate[] = Object.freeze([]) as unknown as ChatRate[];
 
 /** How many emotes a window reports. */
 export const TOP_EMOTES = 5;
@@ -81,7 +78,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
   process(m: ChatMessage, offset = -1): ChatRate[] {
     const { closed, late } = this.store.add(m.roomId, m.eventTimeMs, m, offset);
     if (late) this.onLate(this.name, late);
-    return closed.length === 0 ? NO_RATES : closed.map((w) => this.result(w, false));
+    return closed.length === 0 ? (NOTHING as never[]) : closed.map((w) => this.result(w, false));
   }
 
   flush(): ChatRate[] {

@@ -14,6 +14,12 @@ export interface StreamOperator<In, Out> {
   flush(): Out[];
 }
 
+/**
+ * What an operator or window store answers for a record that completes nothing, the common case:
+ * one shared, frozen empty array, so such a record allocates none (pushing into it throws).
+ */
+export const NOTHING: readonly never[] = Object.freeze([]);
+
 /** Something that wants to know about late records. */
 export type LateSink = (operator: string, verdict: LateVerdict) => void;
 

@@ -2,6 +2,7 @@ import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
 import { AdWindowOperator } from './adWindows.ts';
 import { ChatRateOperator } from './chatRate.ts';
 import { HypeOperator, hypeStartOf } from './hype.ts';
+import { NOTHING } from './operator.ts';
 import { SubActivityOperator } from './subActivity.ts';
 import { SubBurstOperator } from './subBursts.ts';
 import type { LateVerdict, LowWatermark, WindowedAggregate } from './windowedAggregate.ts';
@@ -39,9 +40,6 @@ export const DEFAULT_TASK_WINDOWS: TaskWindows = {
   subActivity: tumblingWindows({ sizeMs: 60_000, graceMs: 5_000 }),
 };
 
-/** What most records yield; shared (and frozen), so such a record allocates no array. */
-const NO_OUTPUT: readonly TaskOutput[] = Object.freeze([]);
-
 /**
  * The operators of one input partition (a Kafka Streams "task"). While `emitting` is false the
  * task only rebuilds windowed state (replay after a restart): results, late reports and the
@@ -60,7 +58,7 @@ abstract class Task<R> {
   process(record: R, offset: number): readonly TaskOutput[] {
     this.offset = offset;
     this.handle(record, offset);
-    return this.out.length === 0 ? NO_OUTPUT : this.out.splice(0);
+    return this.out.length === 0 ? NOTHING : this.out.splice(0);
   }
 
   abstract checkpoint(position: number): TaskCheckpoint;

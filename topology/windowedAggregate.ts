@@ -1,3 +1,4 @@
+import { NOTHING } from './operator.ts';
 import { windowCloseTime, windowStartOf, type TumblingWindows } from './windows.ts';
 
 /** A window's final aggregate, emitted once its window has closed. */
@@ -37,8 +38,8 @@ export interface LowWatermark {
   readonly streamTimeBefore: number;
 }
 
-/** What `add` returns when nothing closed and the record was on time: shared, so a record costs no allocation. */
-const NOTHING_CLOSED: { readonly closed: never[]; readonly late: null } = Object.freeze({ closed: Object.freeze([]) as unknown as never[], late: null });
+/** What `add` returns when nothing closed and the record was on time (see {@link NOTHING}). */
+const NOTHING_CLOSED = Object.freeze({ closed: NOTHING, late: null });
 
 /**
  * Per-key event-time tumbling window aggregation with Kafka Streams' semantics: stream time is
