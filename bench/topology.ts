@@ -1,7 +1,8 @@
 // Topology throughput on Kafka, side by side on the same pre-filled topic with (1) a plain
 // kafkajs consumer that only decodes (the practical limit) and (3) a small Kafka Streams
 // application (Java, bench/kafka-streams/) computing the same 10 s tumbling counts per channel,
-// exactly-once v2; and the topology process's peak RSS.
+// exactly-once v2; and the topology process's peak RSS. Each of the three runs in a process of
+// its own, timed from its spawn until its group has committed the whole input.
 //   node --import tsx bench/topology.ts [messages=1000000] [channels=10000] [twitch-pulse run options…]
 // Needs `twitch-pulse stack up`, and Maven + JDK 17 for the Kafka Streams application.
 import { spawn, spawnSync } from 'node:child_process';
@@ -39,21 +40,44 @@ await ingest.close();
 const messages = ingest.ingester.stats.messages;
 console.error(`filled ${input} with ${messages} messages over ${channelCount} channels`);
 
-async function admin<T>(f: (a: ReturnType<typeof kafka.admin>) => Promise<T>): Promise<T> {
-  const a = kafka.admin();
-  await a.connect();
-  try {
-    return await f(a);
-  } finally {
-    await a.disconnect();
-  }
+const lagAdmin = kafka.admin();
+await lagAdmin.connect();
+const high = await lagAdmin.fetchTopicOffsets(input);
+
+/** Records of the input not yet committed by `groupId`. */
+async function lagOf(groupId: string): Promise<number> {
+  const [committed] = await lagAdmin.fetchOffsets({ groupId, topics: [input] });
+  return high.reduce((s, p) => s + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
 }
 
-// (1) the practical limit: a plain kafkajs consumer that decodes every record and nothing else.
+/**
+ * Seconds from `startedNs` until `groupId` has committed the whole input. Every program below is
+ * timed this way, from its spawn: process start, module loading and group join included.
+ */
+async function secondsToLagZero(groupId: string, startedNs: bigint, exited: () => string | null): Promise<number> {
+  while ((await lagOf(groupId)) > 0) {
+    const exit = exited();
+    if (exit !== null) throw new Error(exit);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Number(process.hrtime.bigint() - startedNs) / 1e9;
+}
+
+// (1) the practical limit: a plain kafkajs consumer that decodes every record and nothing else,
+// in a process of its own like the other two.
 const plainStarted = process.hrtime.bigint();
+const plain = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./plainConsumer.ts', import.meta.url)), input, `${prefix}plain`], { stdio: 'inherit' });
+let plainExit: string | null = null;
+plain.on('exit', (code) => (plainExit = `the plain consumer exited with ${code}`));
+const plainSeconds = await secondsToLagZero(`${prefix}plain`, plainStarted, () => plainExit);
+plain.kill('SIGKILL');
+
+// The same consumer as earlier runs measured it: in this process (modules loaded, warm), from
+// connecting until it has decoded every record.
+const inProcessStarted = process.hrtime.bigint();
 {
   const serde = AvroSerde.connect(endpoints.registryUrl);
-  const consumer = kafka.consumer({ groupId: `${prefix}plain`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId: `${prefix}plain-in-process`, maxWaitTimeInMs: 100 });
   let seen = 0;
   await consumer.connect();
   await consumer.subscribe({ topic: input, fromBeginning: true });
@@ -68,15 +92,7 @@ const plainStarted = process.hrtime.bigint();
   });
   await consumer.disconnect();
 }
-const plainSeconds = Number(process.hrtime.bigint() - plainStarted) / 1e9;
-
-async function lagOf(groupId: string): Promise<number> {
-  return admin(async (a) => {
-    const high = await a.fetchTopicOffsets(input);
-    const [committed] = await a.fetchOffsets({ groupId, topics: [input] });
-    return high.reduce((s, p) => s + Number(p.high) - Math.max(0, Number(committed!.partitions.find((c) => c.partition === p.partition)?.offset ?? 0)), 0);
-  });
-}
+const inProcessSeconds = Number(process.hrtime.bigint() - inProcessStarted) / 1e9;
 
 // (2) the topology: `twitch-pulse run` in a process of its own (so its memory is its own, not the
 // fill's), same topic, exactly-once transactions, all chat operators; timed from its spawn.
@@ -85,11 +101,7 @@ const topology = new ManagedProcess('topology', ['run', '--group', `${prefix}top
 const topoStarted = process.hrtime.bigint();
 topology.start();
 const rssTimer = setInterval(() => (peakRssMb = Math.max(peakRssMb, topology.rssMb())), 200);
-while ((await lagOf(`${prefix}topology`)) > 0) {
-  if (topology.unexpectedExits.length > 0) throw new Error(topology.unexpectedExits.join('\n'));
-  await new Promise((r) => setTimeout(r, 250));
-}
-const topoSeconds = Number(process.hrtime.bigint() - topoStarted) / 1e9;
+const topoSeconds = await secondsToLagZero(`${prefix}topology`, topoStarted, () => topology.unexpectedExits.join('\n') || null);
 clearInterval(rssTimer);
 await topology.kill();
 
@@ -104,15 +116,11 @@ await createTopics(kafka, [{ name: countsTopic, key: 'room id@window', schemaFil
 const streamsStarted = process.hrtime.bigint();
 const app = spawn('java', ['-Xmx1g', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${appDir}target/streams-bench-1.0.0.jar:${appDir}target/libs/*`, 'tv.twitchpulse.bench.ChatCounts',
   endpoints.kafkaBrokers.join(','), input, countsTopic, `${prefix}kstreams`, mkdtempSync(`${tmpdir()}/kstreams-`)], { stdio: 'inherit' });
-await new Promise((r) => setTimeout(r, 2_000));
-let appExit: number | null = null;
-app.on('exit', (code) => (appExit = code ?? 1));
-while ((await lagOf(`${prefix}kstreams`)) > 0) {
-  if (appExit !== null) throw new Error(`the Kafka Streams application exited with ${appExit}`);
-  await new Promise((r) => setTimeout(r, 250));
-}
-const streamsSeconds = Number(process.hrtime.bigint() - streamsStarted) / 1e9;
+let appExit: string | null = null;
+app.on('exit', (code) => (appExit = `the Kafka Streams application exited with ${code}`));
+const streamsSeconds = await secondsToLagZero(`${prefix}kstreams`, streamsStarted, () => appExit);
 app.kill('SIGTERM');
+await lagAdmin.disconnect();
 
 console.log(JSON.stringify({
   bench: 'topology', messages, channels: channelCount,
@@ -121,5 +129,7 @@ console.log(JSON.stringify({
   plainConsumerPerSecond: Math.round(messages / plainSeconds),
   topologyPerSecond: Math.round(messages / topoSeconds),
   ratioToPlainConsumer: +((messages / topoSeconds) / (messages / plainSeconds)).toFixed(2),
+  plainConsumerInProcessPerSecond: Math.round(messages / inProcessSeconds),
+  ratioToPlainConsumerInProcess: +((messages / topoSeconds) / (messages / inProcessSeconds)).toFixed(2),
   topologyPeakRssMB: peakRssMb,
 }));
