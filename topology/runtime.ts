@@ -1,4 +1,5 @@
-import { CompressionTypes, type Consumer, type EachBatchPayload, type Kafka, type Producer, type Transaction } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
+import { CompressionTypes } from '../connectors/kafka/client.ts';
 import { enqueueRecords } from '../connectors/twitch/lineChunk.ts';
 import { ConfigError, PulseError, messageOf } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';

@@ -1,8 +1,12 @@
+// First: kafkajs's producer takes its partition grouping when kafkajs loads.
+import './partitionGrouping.ts';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { createLogger } from '../../core/log.ts';
 import { registerLz4Codec } from './lz4Codec.ts';
 import { installRecordBatchDecoder } from './recordBatchDecoder.ts';
 import { kafkaSecurityFromEnv } from './security.ts';
+
+export { CompressionTypes } from 'kafkajs';
 
 registerLz4Codec();
 installRecordBatchDecoder();

@@ -1,3 +1,5 @@
+// Before kafkajs: see partitionGrouping.ts.
+import './partitionGrouping.ts';
 import { lz4Compress, lz4Decompress } from '@platformatic/wasm-utils';
 import kafkajs from 'kafkajs';
 

@@ -1,4 +1,5 @@
-import { CompressionTypes, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { CompressionTypes } from '../kafka/client.ts';
 import { ArchiveObjectError, ConfigError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { ALL_TOPICS, loadSchema, valueSubject, type TopicSpec } from '../../schemas/catalogue.ts';
