@@ -188,12 +188,13 @@ export class TopologyRuntime {
     // Topics (Kafka) and schemas (the registry) are set up side by side: on a first start each
     // took about a quarter of a second.
     await retrying(this.log, 'creating topics and registering schemas', () => Promise.all([
-      (async () => {
-        await createTopics(kafka, ([...outputs, 'chatMessages', 'chatEvents'] as TopicId[]).map((id) => ({ ...TOPICS[id], name: this.name(id) })));
+      // One request for all: each createTopics connects and waits for leaders on its own.
+      createTopics(kafka, [
+        ...([...outputs, 'chatMessages', 'chatEvents'] as TopicId[]).map((id) => ({ ...TOPICS[id], name: this.name(id) })),
         // A task's checkpoint holds every channel's hype and ad state: with thousands of channels
         // per partition it outgrows the broker's default 1 MiB per record.
-        await createTopics(kafka, [{ name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', maxMessageBytes: CHECKPOINT_MAX_BYTES, doc: 'topology checkpoints' }]);
-      })(),
+        { name: checkpointTopic(this.prefix), key: 'task', schemaFile: '', partitions: 1, retentionMs: -1, cleanupPolicy: 'compact', maxMessageBytes: CHECKPOINT_MAX_BYTES, doc: 'topology checkpoints' },
+      ]),
       (async () => {
         // One at a time: Apicurio's database times out locking its id sequence under concurrent
         // registrations (a CI run saw `twitch-pulse run` give up on that).
