@@ -130,4 +130,25 @@ describe('AvroSerde.decodeCached', () => {
     await assert.rejects(projection.decode(Buffer.alloc(0)), MissingMagicByteError);
     assert.throws(() => projection.decodeCached(Buffer.concat([current.subarray(0, 5), Buffer.from([0xff])])), CorruptPayloadError);
   });
+
+  it('decodeCachedAt: reads payloads packed back to back in place, each exactly to its end', async () => {
+    const serde = serdeWith({ 7: rateType });
+    const projection = serde.projection(loadSchema(TOPICS.chatRates), ['channel', 'messages']);
+    const first = await serde.encode(7, rate);
+    const second = await serde.encode(7, { ...rate, channel: 'shroud', messages: 7 });
+    const packed = Buffer.concat([Buffer.from([9, 9]), first, second, Buffer.from([0])]);
+    const at = [2, 2 + first.length];
+    assert.deepEqual(plain(serde.decodeCachedAt(packed, at[0]!, first.length)!.value), rate);
+    assert.deepEqual(plain(serde.decodeCachedAt(packed, at[1]!, second.length)!.value), { ...rate, channel: 'shroud', messages: 7 });
+    assert.deepEqual(plain(projection.decodeCachedAt(packed, at[1]!, second.length)!.value), { channel: 'shroud', messages: 7 });
+    assert.equal(serdeWith({}).decodeCachedAt(packed, at[0]!, first.length), undefined);
+    // One byte short: the record would run into the next payload's bytes.
+    for (const d of [serde, projection]) {
+      assert.throws(() => d.decodeCachedAt(packed, at[0]!, first.length - 1), (e: unknown) => e instanceof CorruptPayloadError && /truncated/.test(String((e as Error).cause)));
+      assert.throws(() => d.decodeCachedAt(packed, at[0]!, first.length + 1), (e: unknown) => e instanceof CorruptPayloadError && /trailing data/.test(String((e as Error).cause)));
+      assert.throws(() => d.decodeCachedAt(packed, 0, 2), MissingMagicByteError);
+      assert.throws(() => d.decodeCachedAt(packed, at[0]!, 0), MissingMagicByteError);
+      assert.throws(() => d.decodeCachedAt(packed, at[0]!, 3), CorruptPayloadError);
+    }
+  });
 });

@@ -166,14 +166,18 @@ export class AvroSerde {
    * @throws the same typed errors as {@link decode}.
    */
   decodeCached<T = unknown>(payload: Buffer | null, context: ErrorContext = {}): Decoded<T> | undefined {
-    const schemaId = readSchemaId(payload, context);
+    if (!payload) throw new MissingMagicByteError(undefined, context);
+    return this.decodeCachedAt<T>(payload, 0, payload.length, context);
+  }
+
+  /**
+   * {@link decodeCached} for the payload at `bytes[start, start + length)`, read in place: a
+   * consumer holding many payloads in one buffer makes no view per record.
+   */
+  decodeCachedAt<T = unknown>(bytes: Buffer, start: number, length: number, context: ErrorContext = {}): Decoded<T> | undefined {
+    const schemaId = readSchemaIdAt(bytes, start, length, context);
     const type = this.types.get(schemaId);
-    if (!type) return undefined;
-    try {
-      return { schemaId, value: type.fromBuffer((payload as Buffer).subarray(HEADER_BYTES)) as T };
-    } catch (error) {
-      throw new CorruptPayloadError(schemaId, error, context);
-    }
+    return type ? { schemaId, value: decodeBody<T>(type, undefined, bytes, start, length, schemaId, context) } : undefined;
   }
 
   /**
@@ -181,29 +185,30 @@ export class AvroSerde {
    * registry knows (Avro schema resolution skips the other fields without building them), for
    * consumers that need a few fields of large records. Same errors as {@link decode}.
    */
-  projection(schema: Record<string, unknown>, fields: readonly string[]): Pick<AvroSerde, 'decode' | 'decodeCached'> {
+  projection(schema: Record<string, unknown>, fields: readonly string[]): Pick<AvroSerde, 'decode' | 'decodeCached' | 'decodeCachedAt'> {
     const all = schema.fields as Array<{ name: string }>;
     const reader = avro.Type.forSchema({ ...schema, fields: all.filter((f) => fields.includes(f.name)) } as avro.Schema);
     const resolvers = new Map<number, avro.Resolver>();
-    const read = <T>(schemaId: number, writer: avro.Type, payload: Buffer, context: ErrorContext): Decoded<T> => {
-      try {
-        let resolver = resolvers.get(schemaId);
-        if (!resolver) resolvers.set(schemaId, (resolver = reader.createResolver(writer)));
-        return { schemaId, value: reader.fromBuffer(payload.subarray(HEADER_BYTES), resolver) as T };
-      } catch (error) {
-        throw new CorruptPayloadError(schemaId, error, context);
-      }
+    const resolverFor = (schemaId: number, writer: avro.Type): avro.Resolver => {
+      let resolver = resolvers.get(schemaId);
+      if (!resolver) resolvers.set(schemaId, (resolver = reader.createResolver(writer)));
+      return resolver;
+    };
+    const decodeCachedAt = <T>(bytes: Buffer, start: number, length: number, context: ErrorContext = {}): Decoded<T> | undefined => {
+      const schemaId = readSchemaIdAt(bytes, start, length, context);
+      const writer = this.types.get(schemaId);
+      return writer ? { schemaId, value: decodeBody<T>(reader, resolverFor(schemaId, writer), bytes, start, length, schemaId, context) } : undefined;
     };
     return {
+      decodeCachedAt,
       decodeCached: <T>(payload: Buffer | null, context: ErrorContext = {}) => {
-        const schemaId = readSchemaId(payload, context);
-        const writer = this.types.get(schemaId);
-        return writer ? read<T>(schemaId, writer, payload as Buffer, context) : undefined;
+        if (!payload) throw new MissingMagicByteError(undefined, context);
+        return decodeCachedAt<T>(payload, 0, payload.length, context);
       },
       decode: async <T>(payload: Buffer | null, context: ErrorContext = {}) => {
         const schemaId = readSchemaId(payload, context);
         const writer = this.types.get(schemaId) ?? (await this.fetchType(schemaId, context));
-        return read<T>(schemaId, writer, payload as Buffer, context);
+        return { schemaId, value: decodeBody<T>(reader, resolverFor(schemaId, writer), payload as Buffer, 0, (payload as Buffer).length, schemaId, context) };
       },
     };
   }
@@ -225,12 +230,37 @@ export class AvroSerde {
  * @throws MissingMagicByteError when the payload is empty, too short or has another first byte.
  */
 export function readSchemaId(payload: Buffer | null, context: ErrorContext = {}): number {
-  if (!payload || payload.length === 0) throw new MissingMagicByteError(undefined, context);
-  if (payload[0] !== MAGIC_BYTE) throw new MissingMagicByteError(payload[0], context);
-  if (payload.length < HEADER_BYTES) {
-    throw new CorruptPayloadError(-1, new Error(`header is ${payload.length} bytes, expected ${HEADER_BYTES}`), context);
+  if (!payload) throw new MissingMagicByteError(undefined, context);
+  return readSchemaIdAt(payload, 0, payload.length, context);
+}
+
+/** {@link readSchemaId} of the payload at `bytes[start, start + length)`. */
+function readSchemaIdAt(bytes: Buffer, start: number, length: number, context: ErrorContext): number {
+  if (length <= 0) throw new MissingMagicByteError(undefined, context);
+  if (bytes[start] !== MAGIC_BYTE) throw new MissingMagicByteError(bytes[start], context);
+  if (length < HEADER_BYTES) {
+    throw new CorruptPayloadError(-1, new Error(`header is ${length} bytes, expected ${HEADER_BYTES}`), context);
   }
-  return payload.readInt32BE(1);
+  return bytes.readInt32BE(start + 1);
+}
+
+/**
+ * The record body of the payload at `bytes[start, start + length)`, read in place with `type`
+ * (through `resolver` when the writer's schema differs). Like avsc's `fromBuffer`, the body must
+ * fill the payload exactly.
+ */
+function decodeBody<T>(type: avro.Type, resolver: avro.Resolver | undefined, bytes: Buffer, start: number, length: number, schemaId: number, context: ErrorContext): T {
+  const end = start + length;
+  let decoded: { value: unknown; offset: number };
+  try {
+    decoded = type.decode(bytes, start + HEADER_BYTES, resolver);
+  } catch (error) {
+    throw new CorruptPayloadError(schemaId, error, context);
+  }
+  // A payload read past its end ran into the next one's bytes (or the buffer's end): truncated.
+  if (decoded.offset < 0 || decoded.offset > end) throw new CorruptPayloadError(schemaId, new Error('truncated buffer'), context);
+  if (decoded.offset < end) throw new CorruptPayloadError(schemaId, new Error('trailing data'), context);
+  return decoded.value as T;
 }
 
 function encodeWith(type: avro.Type, schemaId: number, value: unknown, context: ErrorContext): Buffer {

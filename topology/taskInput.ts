@@ -76,22 +76,33 @@ export function packTaskInput(records: readonly FetchedRecord[], fromOffset: num
  * promoted to the old generation and collected there.
  */
 export class TaskInputValues {
-  private readonly all: Buffer;
+  /** Every value's bytes; the `i`-th is `bytes[startAt(i), startAt(i) + lengthAt(i))`. */
+  readonly bytes: Buffer;
 
   constructor(private readonly input: TaskInput) {
-    this.all = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length);
+    this.bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length);
   }
 
   get length(): number {
     return this.input.offsets.length;
   }
 
-  /** The `i`-th record's value; null for a record without one. */
+  /** Where the `i`-th record's value begins in {@link bytes}. */
+  startAt(i: number): number {
+    return this.input.starts[i]!;
+  }
+
+  /** The `i`-th record's value length; -1 for a record without one. */
+  lengthAt(i: number): number {
+    return this.input.lengths[i]!;
+  }
+
+  /** The `i`-th record's value as a view; null for a record without one. */
   at(i: number): Buffer | null {
     const length = this.input.lengths[i]!;
     if (length < 0) return null;
     const start = this.input.starts[i]!;
-    return this.all.subarray(start, start + length);
+    return this.bytes.subarray(start, start + length);
   }
 }
 

@@ -10,7 +10,7 @@ import { message } from './testkit.ts';
 
 // JSON stands in for Avro here: the runner only needs some decoder and some encoders.
 const json: TaskDecoder = {
-  decodeCached: (payload) => ({ schemaId: 1, value: JSON.parse(payload!.toString()) }),
+  decodeCachedAt: (bytes, start, length) => ({ schemaId: 1, value: JSON.parse(bytes.toString('utf8', start, start + length)) }),
   decode: async (payload) => ({ schemaId: 1, value: JSON.parse(payload!.toString()) }),
 };
 const topics = { chatRates: 'rates', subActivity: 'subs', subBursts: 'bursts', hype: 'hype', hypeStarts: 'hype-starts', adWindows: 'ads', lateRecords: 'late', deadLetter: 'dlq', checkpoints: 'cp' } satisfies Record<TaskTarget, string>;
@@ -74,11 +74,11 @@ describe('TaskRunner', () => {
   });
 
   it('gives the same records when the schema must first be looked up, also when the looked-up record is a dead letter', async () => {
-    // Like AvroSerde: decodeCached knows the schema only once decode() has looked it up.
+    // Like AvroSerde: decodeCachedAt knows the schema only once decode() has looked it up.
     const lookingUp = (): TaskDecoder => {
       let known = false;
       return {
-        decodeCached: (payload) => (known ? json.decodeCached(payload) : undefined),
+        decodeCachedAt: (bytes, start, length) => (known ? json.decodeCachedAt(bytes, start, length) : undefined),
         decode: async (payload) => {
           known = true;
           return json.decode(payload);
@@ -97,7 +97,7 @@ describe('TaskRunner', () => {
   });
 
   it('fails the whole batch on a retriable error and forgets the task, so it is rebuilt from its checkpoint', async () => {
-    const down: TaskDecoder = { decodeCached: () => undefined, decode: async () => { throw new UnavailableError('schema registry', 'connection refused'); } };
+    const down: TaskDecoder = { decodeCachedAt: () => undefined, decode: async () => { throw new UnavailableError('schema registry', 'connection refused'); } };
     const runner = new TaskRunner({ chat: down, events: down }, topics, encoders);
     const failed = await runner.run(request([Buffer.from(JSON.stringify(messages[0]))], 0));
     assert.equal(failed.error?.retriable, true);
