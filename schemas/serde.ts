@@ -153,11 +153,7 @@ export class AvroSerde {
   async decode<T = unknown>(payload: Buffer | null, context: ErrorContext = {}): Promise<Decoded<T>> {
     const schemaId = readSchemaId(payload, context);
     const type = this.types.get(schemaId) ?? (await this.fetchType(schemaId, context));
-    try {
-      return { schemaId, value: type.fromBuffer((payload as Buffer).subarray(HEADER_BYTES)) as T };
-    } catch (error) {
-      throw new CorruptPayloadError(schemaId, error, context);
-    }
+    return { schemaId, value: decodeBody<T>(type, undefined, payload as Buffer, 0, (payload as Buffer).length, schemaId, context) };
   }
 
   /**
