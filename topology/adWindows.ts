@@ -12,6 +12,11 @@ export interface AdWindow {
   reason: string;
   ratePerMin: number;
   baselineRatePerMin: number;
+  /**
+   * When a hype began inside the window, epoch ms: the rest of the window is cancelled. A
+   * cancellation is an update of the same identity (roomId, startMs); null while it stands.
+   */
+  cancelledAtMs: number | null;
 }
 
 /** Settings of ad-window suggestion. */
@@ -122,7 +127,7 @@ export class AdWindowOperator implements StreamOperator<HypeSignal, AdWindow> {
     st.lastSuggestedMs = b.windowEndMs;
     const lift = (rate - baseline) / Math.max(b.deviationPerMin, 1);
     const score = Math.round(Math.min(1, Math.max(0, 0.5 + 0.15 * lift + bonus)) * 100) / 100;
-    return { channel: b.channel, roomId: b.roomId, startMs, endMs: startMs + this.settings.windowMs, score, reason, ratePerMin: Math.round(rate * 10) / 10, baselineRatePerMin: Math.round(baseline * 10) / 10 };
+    return { channel: b.channel, roomId: b.roomId, startMs, endMs: startMs + this.settings.windowMs, score, reason, ratePerMin: Math.round(rate * 10) / 10, baselineRatePerMin: Math.round(baseline * 10) / 10, cancelledAtMs: null };
   }
 }
 

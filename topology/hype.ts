@@ -15,6 +15,8 @@ export interface Hype {
   intensity: number;
   messages: number;
   topEmotes: Array<{ id: string; count: number }>;
+  /** Whether this hype crosses the alert severity (the hypes worth waking someone for). */
+  alert: boolean;
 }
 
 /** One chat-rate bucket as the hype detector saw it; ad windows read these. */
@@ -43,6 +45,11 @@ export interface HypeStart {
   ratePerMin: number;
   baselineRatePerMin: number;
   zScore: number;
+  /**
+   * Whether the hype has crossed the alert severity. A hype that crosses it after its first
+   * bucket is announced again, same identity, with `alert: true` (an update, last one wins).
+   */
+  alert: boolean;
 }
 
 /** The hype start a bucket announces, or null when it begins none. */
@@ -52,6 +59,7 @@ export function hypeStartOf(bucket: HypeBucket): HypeStart | null {
     channel: bucket.channel, roomId: bucket.roomId, beginMs: bucket.windowStartMs,
     messages: Math.round((bucket.ratePerMin * (bucket.windowEndMs - bucket.windowStartMs)) / 60_000), ratePerMin: bucket.ratePerMin,
     baselineRatePerMin: round2(bucket.baselinePerMin), zScore: round2((bucket.ratePerMin - bucket.baselinePerMin) / bucket.deviationPerMin),
+    alert: false,
   };
 }
 
@@ -195,7 +203,7 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
     return {
       channel: st.channel, roomId: st.roomId, beginMs: h.beginMs, peakMs: h.peakMs, endMs,
       peakRatePerMin: h.peakRate, baselineRatePerMin: round2(h.baseline), intensity: round2((h.peakRate - h.baseline) / h.deviation),
-      messages: h.messagesToLastAbove, topEmotes: topCounts(h.emotes, 5),
+      messages: h.messagesToLastAbove, topEmotes: topCounts(h.emotes, 5), alert: false,
     };
   }
 }
