@@ -21,7 +21,7 @@ describe('ClickHouse migrations on current ClickHouse (chdb)', () => {
     assert.deepEqual(second.map((o) => o.status), migrations.map(() => 'already applied'));
     const tables = (await sql.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name')).map((r) => r.name);
     assert.deepEqual(tables, [
-      'ad_windows', 'category_changes', 'chat_events', 'chat_messages', 'chat_rates', 'consumer_lag', 'dead_letters', 'hype', 'hype_starts', 'late_records',
+      'ad_windows', 'category_changes', 'chat_events', 'chat_messages', 'chat_rates', 'clips', 'consumer_lag', 'dead_letters', 'hype', 'hype_starts', 'late_records',
       'moderation', 'schema_migrations', 'stream_snapshots', 'sub_activity', 'sub_bursts',
     ]);
     const recorded = await sql.rows<{ version: number }>('SELECT version FROM schema_migrations FINAL ORDER BY version');

@@ -214,6 +214,17 @@ export class HelixRequestError extends PulseError {
   }
 }
 
+/**
+ * Helix answered 200 with a record twitch-pulse cannot use as it is (a clip without an id, a
+ * `created_at` that is not a time, a negative duration). Not retriable: the record goes to the
+ * dead-letter topic with this reason. `field` names the Helix field at fault.
+ */
+export class HelixRecordError extends PulseError {
+  constructor(endpoint: string, field: string, detail: string) {
+    super(`Helix ${endpoint} record: ${field} ${detail}`, { code: 'HELIX_BAD_RECORD', context: { service: 'helix', field } });
+  }
+}
+
 /** The Twitch token endpoint refused the client id or secret (client credentials grant). */
 export class HelixAuthError extends PulseError {
   constructor(detail: string) {

@@ -36,7 +36,8 @@ export type TopicId =
   | 'hype'
   | 'hypeStarts'
   | 'adWindows'
-  | 'categoryChanges';
+  | 'categoryChanges'
+  | 'clips';
 
 // Raw chat is spread over 6 partitions so up to 6 topology instances share the work; derived
 // topics are small and need fewer.
@@ -113,6 +114,11 @@ export const TOPICS: Readonly<Record<TopicId, TopicSpec>> = Object.freeze({
     name: 'pulse.category-changes', key: 'user id', schemaFile: 'category-change.avsc',
     partitions: DERIVED_PARTITIONS, retentionMs: 365 * DAY_MS, cleanupPolicy: 'delete',
     doc: 'Category switches between Helix sweeps, with compliance risk.',
+  },
+  clips: {
+    name: 'twitch.helix.clips', key: 'user id', schemaFile: 'clip.avsc',
+    partitions: DERIVED_PARTITIONS, retentionMs: 365 * DAY_MS, cleanupPolicy: 'delete',
+    doc: 'Viewer clips of a channel with the broadcast moment each shows (helix clips).',
   },
 });
 

@@ -143,6 +143,36 @@ export interface StreamSnapshot {
   boxArtUrl: string | null;
 }
 
+/** How a clip's moment was placed: on its VOD, or ending at the clip's `created_at`. */
+export type ClipMomentFrom = 'vod' | 'created_at';
+
+/** `clip.avsc`: one viewer clip and the broadcast moment it shows. */
+export interface Clip {
+  clipId: string;
+  broadcasterId: string;
+  channel: string;
+  broadcasterName: string;
+  creatorId: string;
+  creatorName: string;
+  videoId: string;
+  gameId: string;
+  language: string;
+  title: string;
+  viewCount: number;
+  createdAtMs: number;
+  durationSeconds: number;
+  vodOffsetSeconds: number | null;
+  vodCreatedAtMs: number | null;
+  momentStartMs: number;
+  momentEndMs: number;
+  momentFrom: ClipMomentFrom;
+  url: string;
+  embedUrl: string;
+  thumbnailUrl: string;
+  isFeatured: boolean;
+  fetchedAtMs: number;
+}
+
 /** `category-change.avsc`: a stream switched category between two sweeps. */
 export interface CategoryChange {
   userId: string;

@@ -1,6 +1,6 @@
 import type { TopicId } from '../../schemas/catalogue.ts';
 import type {
-  CategoryChange, ChatEvent, ChatMessage, DeadLetter, Moderation, StreamSnapshot,
+  CategoryChange, ChatEvent, ChatMessage, Clip, DeadLetter, Moderation, StreamSnapshot,
 } from '../../schemas/types.ts';
 import { escapeText as e, rawBytes, safeJson } from './escape.ts';
 
@@ -113,6 +113,11 @@ const categoryChange: TailFormatter = {
   text: (v: CategoryChange) => `${e(v.login)} ${e(v.fromGameName)} → ${e(v.toGameName)} viewers ${v.viewersBefore}→${v.viewersAfter} risk ${num(v.riskScore)}${v.reasons.length ? ` (${v.reasons.map(e).join('; ')})` : ''}`,
 };
 
+const clip: TailFormatter = {
+  channel: (v: Clip) => v.channel,
+  text: (v: Clip) => `#${e(v.channel)} clip ${e(v.clipId)} ${span(v.momentStartMs, v.momentEndMs)} (${e(v.momentFrom)}) ${v.viewCount} views by ${e(v.creatorName)}: ${e(v.title)}`,
+};
+
 /** The formatter of each catalogue topic. */
 export const TAIL_FORMATTERS: Readonly<Record<TopicId, TailFormatter>> = Object.freeze({
   chatMessages: chatMessage,
@@ -128,6 +133,7 @@ export const TAIL_FORMATTERS: Readonly<Record<TopicId, TailFormatter>> = Object.
   hypeStarts: hypeStart,
   adWindows: adWindow,
   categoryChanges: categoryChange,
+  clips: clip,
 });
 
 /** For a topic outside the catalogue: `channel` (or `login`) and `kind` when present, the value as escaped JSON. */

@@ -6,8 +6,28 @@ import { migrate } from '../../clickhouse/migrations.ts';
 import { chdbSql } from '../../test/support/chdbSql.ts';
 import { insightDataSet } from '../../test/support/insightData.ts';
 import { pipelineHealthData } from '../../test/support/pipelineHealthData.ts';
+import type { Clip } from '../../schemas/types.ts';
 import { parseChatLine } from '../twitch/chatRecord.ts';
 import { TABLE_MAPPINGS } from './tables.ts';
+
+// One clip placed on its VOD, one without a VOD offset (null columns become -1).
+const CLIPS: Clip[] = [
+  {
+    clipId: 'AwkwardHelplessSalamanderSwiftRage', broadcasterId: '67955580', channel: 'chewiemelodies', broadcasterName: 'ChewieMelodies',
+    creatorId: '53834192', creatorName: 'BlackNova03', videoId: '205586603', gameId: '488191', language: 'en', title: 'babymetal',
+    viewCount: 10, createdAtMs: Date.parse('2024-05-06T19:00:40Z'), durationSeconds: 12.9, vodOffsetSeconds: 3600,
+    vodCreatedAtMs: Date.parse('2024-05-06T18:00:00Z'), momentStartMs: Date.parse('2024-05-06T19:00:00Z'), momentEndMs: Date.parse('2024-05-06T19:00:12.900Z'),
+    momentFrom: 'vod', url: 'https://clips.twitch.tv/AwkwardHelplessSalamanderSwiftRage', embedUrl: '', thumbnailUrl: '', isFeatured: false,
+    fetchedAtMs: Date.parse('2024-05-13T00:00:00Z'),
+  },
+  {
+    clipId: 'NoVodClip', broadcasterId: '67955580', channel: 'chewiemelodies', broadcasterName: 'ChewieMelodies',
+    creatorId: '1', creatorName: 'someone', videoId: '', gameId: '488191', language: 'en', title: 'no vod',
+    viewCount: 3, createdAtMs: Date.parse('2024-05-07T10:00:00Z'), durationSeconds: 20, vodOffsetSeconds: null, vodCreatedAtMs: null,
+    momentStartMs: Date.parse('2024-05-07T09:59:40Z'), momentEndMs: Date.parse('2024-05-07T10:00:00Z'), momentFrom: 'created_at',
+    url: '', embedUrl: '', thumbnailUrl: '', isFeatured: true, fetchedAtMs: Date.parse('2024-05-13T00:00:00Z'),
+  },
+];
 
 const RECORDS_BY_TOPIC = (() => {
   const data = insightDataSet();
@@ -19,7 +39,7 @@ const RECORDS_BY_TOPIC = (() => {
     chatMessages: data.messages, chatEvents: data.events, moderation: [...data.moderation, ...moderation], chatRates: data.chatRates,
     subActivity: data.subActivity, subBursts: data.subBursts, hype: data.hype, hypeStarts: data.hypeStarts, adWindows: data.adWindows,
     streamSnapshots: data.streamSnapshots, categoryChanges: data.categoryChanges,
-    deadLetter: health.deadLetters, lateRecords: health.lateRecords,
+    deadLetter: health.deadLetters, lateRecords: health.lateRecords, clips: CLIPS,
   } as Record<string, unknown[]>;
 })();
 
@@ -62,6 +82,11 @@ describe('TABLE_MAPPINGS against the migrated tables (current ClickHouse, chdb)'
       channel: null, raw: Buffer.from([0xff, 0x00, 0x41]), occurredAtMs: 1_700_000_000_123,
     } as never);
     assert.deepEqual([row.raw_base64, row.raw_bytes, row.source_topic, row.source_partition, row.channel, row.occurred_at], ['/wBB', 3, '', -1, '', 1_700_000_000]);
+  });
+
+  it('writes a clip without a VOD offset or VOD start as -1, not as 0 (18.16 would store null as 0)', () => {
+    const row = TABLE_MAPPINGS.find((m) => m.table === 'clips')!.toRow(CLIPS[1] as never);
+    assert.deepEqual([row.vod_offset_seconds, row.vod_created_at_ms, row.moment_from, row.is_featured, row.created_at], [-1, -1, 'created_at', 1, Date.parse('2024-05-07T10:00:00Z') / 1000]);
   });
 
   it('files a late record under the stream time it arrived at', () => {

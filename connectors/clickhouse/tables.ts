@@ -1,5 +1,5 @@
 import type { TopicId } from '../../schemas/catalogue.ts';
-import type { CategoryChange, ChatEvent, ChatMessage, DeadLetter, LateRecord, Moderation, StreamSnapshot } from '../../schemas/types.ts';
+import type { CategoryChange, ChatEvent, ChatMessage, Clip, DeadLetter, LateRecord, Moderation, StreamSnapshot } from '../../schemas/types.ts';
 import type { AdWindow } from '../../topology/adWindows.ts';
 import type { ChatRate } from '../../topology/chatRate.ts';
 import type { Hype, HypeStart } from '../../topology/hype.ts';
@@ -121,6 +121,16 @@ export const TABLE_MAPPINGS: readonly TableMapping[] = [
     from_category_viewers: uint64(t, 'fromCategoryViewers', c.fromCategoryViewers), from_category_streams: uint32(t, 'fromCategoryStreams', c.fromCategoryStreams),
     to_category_viewers: uint64(t, 'toCategoryViewers', c.toCategoryViewers), to_category_streams: uint32(t, 'toCategoryStreams', c.toCategoryStreams),
     risk_score: finite(t, 'riskScore', c.riskScore), reasons: c.reasons,
+  })),
+  mapping<Clip>('clips', 'clips', (c, t) => ({
+    broadcaster_id: c.broadcasterId, channel: c.channel, broadcaster_name: c.broadcasterName,
+    created_at: dateTimeSeconds(t, 'createdAtMs', c.createdAtMs), created_at_ms: c.createdAtMs, clip_id: c.clipId,
+    creator_id: c.creatorId, creator_name: c.creatorName, video_id: c.videoId, game_id: c.gameId, language: c.language, title: c.title,
+    view_count: uint64(t, 'viewCount', c.viewCount), duration_seconds: finite(t, 'durationSeconds', c.durationSeconds),
+    vod_offset_seconds: c.vodOffsetSeconds === null ? -1 : int32(t, 'vodOffsetSeconds', c.vodOffsetSeconds),
+    vod_created_at_ms: c.vodCreatedAtMs ?? -1,
+    moment_start_ms: c.momentStartMs, moment_end_ms: c.momentEndMs, moment_from: c.momentFrom,
+    url: c.url, is_featured: flag(c.isFeatured), fetched_at_ms: uint64(t, 'fetchedAtMs', c.fetchedAtMs),
   })),
   // A dead letter this sink cannot write becomes a new dead letter stamped now, which it can: no loop.
   mapping<DeadLetter>('deadLetter', 'dead_letters', (d, t) => ({
