@@ -46,6 +46,69 @@ export interface HelixUserJson {
   created_at: string;
 }
 
+/** A clip as `GET /helix/clips` returns it. */
+export interface HelixClipJson {
+  id: string;
+  url: string;
+  embed_url: string;
+  broadcaster_id: string;
+  broadcaster_name: string;
+  creator_id: string;
+  creator_name: string;
+  /** '' when the clip has no VOD. */
+  video_id: string;
+  game_id: string;
+  language: string;
+  title: string;
+  view_count: number;
+  created_at: string;
+  thumbnail_url: string;
+  /** Seconds, with tenths. */
+  duration: number;
+  /** Seconds into the VOD; null when the VOD is not available (yet). */
+  vod_offset: number | null;
+  is_featured: boolean;
+}
+
+/** A video (VOD) as `GET /helix/videos` returns it. */
+export interface HelixVideoJson {
+  id: string;
+  stream_id: string | null;
+  user_id: string;
+  user_login: string;
+  user_name: string;
+  title: string;
+  description: string;
+  created_at: string;
+  published_at: string;
+  url: string;
+  thumbnail_url: string;
+  viewable: string;
+  view_count: number;
+  language: string;
+  type: string;
+  duration: string;
+  muted_segments: Array<{ duration: number; offset: number }> | null;
+}
+
+/** The hand-written clips sample (see test/fixtures/helix/SOURCES.md). */
+export interface ClipsSample {
+  users: { data: HelixUserJson[] };
+  videos: { data: HelixVideoJson[] };
+  clips: { data: HelixClipJson[] };
+}
+
+/** One channel's clips, videos and user in Helix's shapes, seeded into every {@link HelixServer}. */
+export function loadClipsSample(): ClipsSample {
+  return JSON.parse(readFileSync(new URL('../fixtures/helix/clips-sample.json', import.meta.url), 'utf8')) as ClipsSample;
+}
+
+/**
+ * Most clips Get Clips returns for one query, over all its pages (Twitch API reference, Get
+ * Clips: "The clips service returns a maximum of 1000 clips"); pagination stops there.
+ */
+export const HELIX_CLIPS_CAP = 1_000;
+
 interface Sample {
   streams: { data: HelixStreamJson[] };
   games: { data: HelixGameJson[] };
@@ -96,6 +159,8 @@ export interface HelixServerStats {
   streamsRequests: number;
   usersRequests: number;
   gamesRequests: number;
+  clipsRequests: number;
+  videosRequests: number;
   tokenRequests: number;
   rateLimited: number;
   unauthorized: number;
@@ -122,7 +187,12 @@ export const DEFAULT_STREAM_LANGUAGES: readonly string[] = ['en', 'es', 'de', 'p
  * A local HTTP server modelling the Helix endpoints twitch-pulse uses, over real HTTP as the
  * collector talks to Twitch: `POST /oauth2/token` (client credentials), `GET /helix/streams`
  * (`first` ≤ 100, opaque `after` cursors, `game_id`, `language`, `user_id`, `user_login`
- * filters, sorted by viewers), `GET /helix/users` and `GET /helix/games` (`id` up to 100).
+ * filters, sorted by viewers), `GET /helix/users` (`id`, `login`) and `GET /helix/games` (`id` up to
+ * 100), and for `helix clips`: `GET /helix/clips` (`broadcaster_id`, `game_id` or `id`;
+ * `started_at`/`ended_at`, `first` ≤ 100, `after` cursors, most viewed first, at most 1,000 clips
+ * per query like Twitch) and `GET /helix/videos` (`id` up to 100; 404 when none is found). Clips
+ * come from `test/fixtures/helix/clips-sample.json` plus what a test adds; every endpoint takes
+ * a point from the same rate-limit bucket.
  *
  * Hazards as on Twitch: viewer counts drift between requests so the live list reorders under a
  * cursor (duplicates and missing streams across pages); a token bucket with `Ratelimit-*`
@@ -140,6 +210,8 @@ export class HelixServer {
   private readonly byUserId = new Map<string, HelixStreamJson>();
   private readonly games = new Map<string, HelixGameJson>();
   private readonly users = new Map<string, HelixUserJson>();
+  private readonly clips: HelixClipJson[] = [];
+  private readonly videos = new Map<string, HelixVideoJson>();
   private readonly tokens = new Map<string, Token>();
   private readonly buckets = new Map<string, Bucket>();
   private sorted = false;
@@ -151,7 +223,7 @@ export class HelixServer {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly stats: HelixServerStats = {
-    streamsRequests: 0, usersRequests: 0, gamesRequests: 0, tokenRequests: 0, rateLimited: 0,
+    streamsRequests: 0, usersRequests: 0, gamesRequests: 0, clipsRequests: 0, videosRequests: 0, tokenRequests: 0, rateLimited: 0,
     unauthorized: 0, serverErrors: 0, badRequests: 0, loopCursors: 0,
   };
 
@@ -162,6 +234,10 @@ export class HelixServer {
     this.clientId = options.clientId ?? 'local-client-id';
     this.clientSecret = options.clientSecret ?? randomBytes(16).toString('hex');
     this.seed(options.streams ?? 1_000);
+    const clipsSample = loadClipsSample();
+    for (const u of clipsSample.users.data) this.users.set(u.id, u);
+    this.addVideos(clipsSample.videos.data);
+    this.addClips(clipsSample.clips.data);
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -235,6 +311,63 @@ export class HelixServer {
     this.pendingFailures.push(...statuses);
   }
 
+  /** Adds clips as Get Clips will return them (copies); a clip's `video_id` need not be a known video. */
+  addClips(clips: readonly HelixClipJson[]): void {
+    for (const c of clips) this.clips.push({ ...c });
+  }
+
+  /** Adds videos (VODs) as Get Videos will return them (copies). */
+  addVideos(videos: readonly HelixVideoJson[]): void {
+    for (const v of videos) this.videos.set(v.id, { ...v });
+  }
+
+  /** Deletes a video, as a broadcaster does: Get Videos no longer returns it, its clips keep its id. */
+  deleteVideo(videoId: string): void {
+    this.videos.delete(videoId);
+  }
+
+  /** Every clip the server holds, in Helix's shape (copies). */
+  allClips(): HelixClipJson[] {
+    return this.clips.map((c) => ({ ...c }));
+  }
+
+  /**
+   * Adds `count` synthetic clips of a known user, made `everyMs` apart from `fromMs` on, each
+   * 10-30 s long (so none overlaps the next while `everyMs` > 30 s) and without a VOD
+   * (`video_id` '', `vod_offset` null), as for a channel whose VODs have expired. View counts
+   * are drawn from the server's seeded random numbers. Returns the clips added (copies).
+   */
+  addSyntheticClips(userId: string, count: number, fromMs: number, everyMs: number): HelixClipJson[] {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`unknown user ${userId}`);
+    const added: HelixClipJson[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = `SyntheticClip${user.login}${String(this.clips.length).padStart(6, '0')}`;
+      const clip: HelixClipJson = {
+        id,
+        url: `https://clips.twitch.tv/${id}`,
+        embed_url: `https://clips.twitch.tv/embed?clip=${id}`,
+        broadcaster_id: user.id,
+        broadcaster_name: user.display_name,
+        creator_id: String(20_000_000 + i),
+        creator_name: `viewer_${i}`,
+        video_id: '',
+        game_id: '509658',
+        language: 'en',
+        title: `moment ${i}`,
+        view_count: Math.floor(200 * this.random() ** 2),
+        created_at: new Date(fromMs + i * everyMs).toISOString().replace('.000Z', 'Z'),
+        thumbnail_url: `https://clips-media-assets2.twitch.tv/${id}-preview-480x272.jpg`,
+        duration: 10 + Math.round(this.random() * 200) / 10,
+        vod_offset: null,
+        is_featured: false,
+      };
+      this.clips.push(clip);
+      added.push({ ...clip });
+    }
+    return added;
+  }
+
   private seed(count: number): void {
     const sample = loadHelixSample();
     for (const g of sample.games.data) this.games.set(g.id, g);
@@ -284,7 +417,8 @@ export class HelixServer {
   }
 
   private userIdByLogin(login: string): string | undefined {
-    return this.streams.find((s) => s.user_login === login.toLowerCase())?.user_id;
+    const lower = login.toLowerCase();
+    return this.streams.find((s) => s.user_login === lower)?.user_id ?? [...this.users.values()].find((u) => u.login === lower)?.id;
   }
 
   private sortStreams(): void {
@@ -312,7 +446,7 @@ export class HelixServer {
     }
     if (this.options.latencyMs) await this.sleep(this.options.latencyMs);
     if (req.method === 'POST' && url.pathname === '/oauth2/token') return this.token(url, res);
-    if (req.method !== 'GET' || !['/helix/streams', '/helix/users', '/helix/games'].includes(url.pathname)) {
+    if (req.method !== 'GET' || !['/helix/streams', '/helix/users', '/helix/games', '/helix/clips', '/helix/videos'].includes(url.pathname)) {
       return send(res, 404, { error: 'Not Found', status: 404, message: 'no such endpoint' });
     }
     const clientId = req.headers['client-id'];
@@ -334,6 +468,7 @@ export class HelixServer {
       return send(res, status, { error: 'Service Unavailable', status, message: '' }, headers);
     }
     if (url.pathname === '/helix/streams') return this.streamsPage(url, res, headers);
+    if (url.pathname === '/helix/clips') return this.clipsPage(url, res, headers);
     const ids = url.searchParams.getAll('id');
     if (ids.length > 100) {
       this.stats.badRequests++;
@@ -341,9 +476,20 @@ export class HelixServer {
     }
     if (url.pathname === '/helix/users') {
       this.stats.usersRequests++;
-      const logins = url.searchParams.getAll('login').map((l) => this.byUserId.get(this.userIdByLogin(l) ?? '')?.user_id);
+      const logins = url.searchParams.getAll('login').map((l) => this.userIdByLogin(l));
       const data = [...ids, ...logins.filter((id): id is string => id !== undefined)].map((id) => this.users.get(id));
       return send(res, 200, { data: data.filter((u): u is HelixUserJson => u !== undefined) }, headers);
+    }
+    if (url.pathname === '/helix/videos') {
+      this.stats.videosRequests++;
+      if (ids.length === 0) {
+        this.stats.badRequests++;
+        return send(res, 400, { error: 'Bad Request', status: 400, message: 'Missing required parameter "id"' }, headers);
+      }
+      // Twitch skips ids it does not find, and answers 404 only when it finds none of them.
+      const found = [...new Set(ids)].map((id) => this.videos.get(id)).filter((v): v is HelixVideoJson => v !== undefined);
+      if (found.length === 0) return send(res, 404, { error: 'Not Found', status: 404, message: 'videos not found' }, headers);
+      return send(res, 200, { data: found, pagination: {} }, headers);
     }
     this.stats.gamesRequests++;
     return send(res, 200, { data: ids.map((id) => this.games.get(id)).filter((g): g is HelixGameJson => g !== undefined) }, headers);
@@ -437,6 +583,54 @@ export class HelixServer {
       this.stats.loopCursors++;
       cursor = encodeCursor({ o: 0, g: this.cursorGeneration, f: hash(filterKey) });
     }
+    send(res, 200, { data, pagination: cursor ? { cursor } : {} }, headers);
+  }
+
+  private clipsPage(url: URL, res: ServerResponse, headers: Record<string, string>): void {
+    this.stats.clipsRequests++;
+    const q = url.searchParams;
+    const bad = (message: string) => {
+      this.stats.badRequests++;
+      send(res, 400, { error: 'Bad Request', status: 400, message }, headers);
+    };
+    const broadcaster = q.get('broadcaster_id');
+    const game = q.get('game_id');
+    const ids = q.getAll('id');
+    if ([broadcaster !== null, game !== null, ids.length > 0].filter(Boolean).length !== 1) return bad('exactly one of broadcaster_id, game_id or id is required');
+    const firstText = q.get('first') ?? '20';
+    const first = Number(firstText);
+    if (!Number.isInteger(first) || first < 1 || first > 100) return bad('first must be between 1 and 100');
+    const startedText = q.get('started_at');
+    const endedText = q.get('ended_at');
+    const startedMs = startedText === null ? null : Date.parse(startedText);
+    let endedMs = endedText === null ? null : Date.parse(endedText);
+    if (Number.isNaN(startedMs) || Number.isNaN(endedMs)) return bad('started_at and ended_at must be RFC3339 times');
+    // As documented: ended_at alone is ignored; started_at alone runs for one week.
+    if (startedMs !== null && endedMs === null) endedMs = startedMs + 7 * 86_400_000;
+    const filterKey = JSON.stringify([broadcaster, game, [...ids].sort(), startedMs, startedMs === null ? null : endedMs, q.get('is_featured')]);
+    let offset = 0;
+    const after = q.get('after');
+    if (after) {
+      const cursor = decodeCursor(after);
+      if (!cursor || cursor.g !== this.cursorGeneration || cursor.f !== hash(filterKey)) return bad('invalid cursor');
+      offset = cursor.o;
+    }
+    const featured = q.get('is_featured');
+    const idSet = new Set(ids);
+    const matching = this.clips
+      .filter((c) => (broadcaster === null || c.broadcaster_id === broadcaster) && (game === null || c.game_id === game) && (idSet.size === 0 || idSet.has(c.id)))
+      .filter((c) => featured === null || String(c.is_featured) === featured)
+      .filter((c) => {
+        if (startedMs === null) return true;
+        const createdMs = Date.parse(c.created_at);
+        return createdMs >= startedMs && createdMs < endedMs!;
+      })
+      // Most viewed first, as Helix orders clips; then by id so pages are stable.
+      .sort((a, b) => b.view_count - a.view_count || (a.id < b.id ? -1 : 1))
+      .slice(0, HELIX_CLIPS_CAP);
+    const data = matching.slice(offset, offset + first);
+    const next = offset + data.length;
+    const cursor = ids.length === 0 && next < matching.length ? encodeCursor({ o: next, g: this.cursorGeneration, f: hash(filterKey) }) : undefined;
     send(res, 200, { data, pagination: cursor ? { cursor } : {} }, headers);
   }
 }
