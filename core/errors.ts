@@ -191,6 +191,23 @@ export class UsageError extends PulseError {
   }
 }
 
+/**
+ * A file a command reads is not in a format it understands: a labels file for `evaluate`, a
+ * chat log. Names the file and where in it (`line 3`, `entry 2`); never retriable. The CLI
+ * reports it without the usage text and exits 2, as for a wrong command line.
+ */
+export class InputFormatError extends PulseError {
+  /** The path as given on the command line. */
+  readonly file: string;
+  /** Where in the file, e.g. `line 3` or `entry 2`; null when the whole file is wrong. */
+  readonly where: string | null;
+  constructor(file: string, where: string | null, detail: string) {
+    super(`${file}${where ? ` ${where}` : ''}: ${detail}`, { code: 'INPUT_INVALID', context: { field: where ?? file } });
+    this.file = file;
+    this.where = where;
+  }
+}
+
 /** The message of anything thrown, without assuming it is an Error. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
