@@ -30,6 +30,9 @@ usage: twitch-pulse <command> [options]
                            insights from ClickHouse as tables, sparklines and a heatmap
   helix sweep [--games ids] [--languages en,de] [--every 60s] [--once]
                            live streams from Twitch Helix into Kafka, and category changes
+  helix clips --channel LOGIN [--since 7d] [--min-views N] [--out FILE|-]
+                           a channel's clips from Helix into Kafka, each with the moment it shows;
+                           --out: the merged moments as a labels file for evaluate --labels
   tail TOPIC|ID [--channel LOGIN] [--kind K] [--since 10m | --from-beginning] [--json]
                            a topic's records as they arrive, decoded, one line each
   analyze FILE|- [--window 60s] [--grace 5s]
