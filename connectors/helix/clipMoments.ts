@@ -22,7 +22,8 @@ export interface ClipMoment {
  * The moment a clip shows. On its VOD when both the offset and the VOD's start are known:
  * `[vodCreatedAtMs + vod_offset, + duration]`. Otherwise (no `vod_offset`, the VOD deleted or
  * never saved) it ends when the clip was made and lasts its duration: a viewer clips what just
- * happened, and Twitch's clip button takes the seconds before the click.
+ * happened (Create Clip takes about 85 s before the call and 5 s after,
+ * https://dev.twitch.tv/docs/api/clips/), so this is off by a few seconds.
  *
  * @param vodCreatedAtMs the VOD's `created_at` from Get Videos; undefined when unknown.
  * @example
