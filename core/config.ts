@@ -57,9 +57,9 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'TWITCH_OAUTH_TOKEN', defaultValue: '', doc: 'Chat token for `ingest`; anonymous read-only (justinfan) when empty. Never logged.', secret: true },
   { name: 'TWITCH_USERNAME', defaultValue: 'twitch_pulse', doc: 'Login that goes with TWITCH_OAUTH_TOKEN.' },
   { name: 'TWITCH_IRC_URL', defaultValue: 'wss://irc-ws.chat.twitch.tv:443', doc: 'Chat server for `ingest` (tests point it at the local Twitch-dialect server).' },
-  { name: 'HELIX_CLIENT_ID', defaultValue: '', doc: 'Twitch app client id for `helix sweep` (client credentials grant).' },
-  { name: 'HELIX_CLIENT_SECRET', defaultValue: '', doc: 'Twitch app client secret for `helix sweep`. Never logged.', secret: true },
-  { name: 'HELIX_URL', defaultValue: 'https://api.twitch.tv/helix', doc: 'Helix API root for `helix sweep` (tests point it at the local Helix server).' },
+  { name: 'HELIX_CLIENT_ID', defaultValue: '', doc: 'Twitch app client id for `helix sweep` and `helix clips` (client credentials grant).' },
+  { name: 'HELIX_CLIENT_SECRET', defaultValue: '', doc: 'Twitch app client secret for `helix sweep` and `helix clips`. Never logged.', secret: true },
+  { name: 'HELIX_URL', defaultValue: 'https://api.twitch.tv/helix', doc: 'Helix API root for `helix sweep` and `helix clips` (tests point it at the local Helix server).' },
   { name: 'HELIX_AUTH_URL', defaultValue: 'https://id.twitch.tv/oauth2', doc: 'Twitch OAuth root for the app access token.' },
   { name: 'LOG_LEVEL', defaultValue: 'info', doc: 'debug, info, warn or error.' },
 ]);
