@@ -266,3 +266,43 @@ export class WorkerThreadError extends PulseError {
     super(`${component} worker thread failed: ${detail}`, { code: 'WORKER_THREAD_FAILED', cause, context: { service: component } });
   }
 }
+
+/**
+ * A chat log cannot be read as the format it was detected as: not valid JSON, not the shape the
+ * format has, or a line format without what every line needs (Chatterino's date). Fatal: the
+ * command stops and names the format and, where there is one, the line or entry.
+ */
+export class ChatLogError extends PulseError {
+  readonly format: string;
+  /** 1-based line of the problem (a JSON syntax error, a line format's line), or null. */
+  readonly line: number | null;
+  /** 1-based entry (comment, item) of the problem in a JSON format, or null. */
+  readonly entry: number | null;
+  constructor(format: string, detail: string, at: { line?: number; entry?: number } = {}, cause?: unknown) {
+    const where = at.line !== undefined ? ` line ${at.line}` : at.entry !== undefined ? ` entry ${at.entry}` : '';
+    super(`${format}${where}: ${detail}`, { code: 'CHATLOG_UNREADABLE', cause, context: { field: format } });
+    this.format = format;
+    this.line = at.line ?? null;
+    this.entry = at.entry ?? null;
+  }
+}
+
+/**
+ * One line or entry of a chat log is unusable (no time, no author, a raw line that does not
+ * parse). Not fatal: it is counted as malformed and reading goes on.
+ */
+export class ChatLogEntryError extends PulseError {
+  readonly format: string;
+  /** 1-based line or entry number. */
+  readonly entry: number;
+  constructor(format: string, entry: number, detail: string, cause?: unknown) {
+    super(`${format} ${entryWord(format)} ${entry}: ${detail}`, { code: 'CHATLOG_ENTRY_MALFORMED', cause, context: { field: format } });
+    this.format = format;
+    this.entry = entry;
+  }
+}
+
+/** What a chat-log format numbers: JSON formats their entries (comments, items), line formats their lines. */
+export function entryWord(format: string): 'entry' | 'line' {
+  return format.endsWith('-json') ? 'entry' : 'line';
+}

@@ -121,7 +121,7 @@ export function privmsgFromFrame(raw: string, frame: LineFrame, receivedAtMs: nu
   while (raw.charCodeAt(channelEnd) === 32) channelEnd++;
   const text = raw.charCodeAt(channelEnd) === 58 /* : */ ? raw.slice(channelEnd + 1) : raw.slice(channelEnd);
 
-  if (id === '') throw new IrcParseError('PRIVMSG without tag id', raw);
+  if (id === '') throw new IrcParseError('PRIVMSG without tag id', raw, { field: 'id' });
   if (roomId === '') throw new IrcParseError('PRIVMSG without tag room-id', raw);
   if (eventTimeMs <= 0) throw new IrcParseError('PRIVMSG without a numeric tmi-sent-ts', raw);
 

@@ -79,7 +79,7 @@ export function usernoticeFromFrame(raw: string, frame: LineFrame, receivedAtMs:
   const text = channelEnd < raw.length ? (raw.charCodeAt(channelEnd) === 58 ? raw.slice(channelEnd + 1) : raw.slice(channelEnd)) : null;
 
   const id = tags.id;
-  if (!id) throw new IrcParseError('USERNOTICE without tag id', raw);
+  if (!id) throw new IrcParseError('USERNOTICE without tag id', raw, { field: 'id' });
   const roomId = tags['room-id'];
   if (!roomId) throw new IrcParseError('USERNOTICE without tag room-id', raw);
   const eventTimeMs = timestamp(tags['tmi-sent-ts']);
