@@ -1,4 +1,4 @@
-import { PulseError, UsageError, messageOf } from '../core/errors.ts';
+import { InputFormatError, PulseError, UsageError, messageOf } from '../core/errors.ts';
 
 const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
 
@@ -37,6 +37,9 @@ usage: twitch-pulse <command> [options]
                            a topic's records as they arrive, decoded, one line each
   analyze FILE|- [--window 60s] [--grace 5s]
                            the topology in-process, no servers: JSON lines on stdout
+  evaluate CHAT|- --labels LABELS [--lag 30s] [--format table|json] [--seed 1] [--draws 200]
+                           the detectors of analyze scored against labelled highlights:
+                           precision, recall, alerts, precision at K, ad windows against chance
   simulate [--channels 5] [--minutes 30] [--seed 1]
                            simulated raw chat lines on stdout (pipe into analyze or replay)
 
@@ -56,6 +59,7 @@ const COMMANDS: Record<string, Command> = {
   replay: lazy(async () => (await import('./ingestCommands.ts')).replayCommand),
   archive: lazy(async () => (await import('./archiveCommand.ts')).archiveCommand),
   analyze: lazy(async () => (await import('./analyzeCommand.ts')).analyzeCommand),
+  evaluate: lazy(async () => (await import('./evaluateCommand.ts')).evaluateCommand),
   run: lazy(async () => (await import('./runCommand.ts')).runCommand),
   report: lazy(async () => (await import('./reportCommand.ts')).reportCommand),
   migrate: lazy(async () => (await import('./migrateCommand.ts')).migrateCommand),
@@ -68,7 +72,7 @@ const COMMANDS: Record<string, Command> = {
   wall: lazy(async () => (await import('./wallCommand.ts')).wallCommand),
 };
 
-/** Runs one CLI invocation and returns its exit code (2 for usage errors, 1 for failures). */
+/** Runs one CLI invocation and returns its exit code (2 for usage errors and bad input files, 1 for failures). */
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -85,6 +89,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const code = error instanceof PulseError ? ` [${error.code}]` : '';
+    // A bad input file is the caller's to fix, like a wrong command line, but the usage text
+    // would bury the file and line it names.
+    if (error instanceof InputFormatError) {
+      console.error(`twitch-pulse ${name}: ${error.message}${code}`);
+      return 2;
+    }
     console.error(`twitch-pulse ${name}: ${messageOf(error)}${code}`);
     return 1;
   }

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import type { ChatRecordSink } from '../connectors/twitch/chatIngest.ts';
+import { ConfigError, UsageError } from '../core/errors.ts';
+import { Progress } from '../core/progress.ts';
+import { Analysis, type AnalyzeRecord } from '../topology/analyze.ts';
+import { parseLabels } from '../topology/evaluation/labels.ts';
+import { PRECISION_AT, evaluateDetectors, type DetectorScores, type Evaluation, type ScoredAdWindow, type ScoredHype } from '../topology/evaluation/scores.ts';
+import { parseDurationMs } from '../topology/windows.ts';
+import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
+import { analyzeChat } from './chatInput.ts';
+import { renderTable, type TableColumn } from './render/table.ts';
+
+const USAGE = 'usage: twitch-pulse evaluate CHAT|- --labels LABELS [--lag 30s] [--window 60s] [--grace 5s] [--format table|json] [--seed 1] [--draws 200]';
+const OPTIONS = ['labels', 'lag', 'window', 'grace', 'format', 'seed', 'draws'];
+
+/** The fewest random placements the chance baseline is averaged over. */
+const MIN_DRAWS = 200;
+
+/**
+ * `twitch-pulse evaluate CHAT|- --labels LABELS`: runs the detectors of `analyze` on a chat log
+ * (read by {@link analyzeChat}, exactly as `analyze` reads it) and scores their hypes and ad
+ * windows against human-labelled highlights with {@link evaluateDetectors}, per channel and in
+ * total; a table on stdout, or with `--format json` one JSON object. The labels file is read
+ * (and refused, if bad) before the chat. Progress on stderr as for `analyze`.
+ *
+ * @throws UsageError for a wrong command line; InputFormatError for a bad labels file (exit 2);
+ *   ConfigError for a bad duration, seed or draw count.
+ * @example twitch-pulse evaluate chat.log --labels highlights.csv --lag 30s --format json
+ */
+export async function evaluateCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const chatFile = args.positionals[0];
+  const labelsFile = stringOption(args, 'labels');
+  if (!chatFile || !labelsFile || args.positionals.length > 1) throw new UsageError(USAGE);
+  for (const name of args.options.keys()) if (!OPTIONS.includes(name)) throw new UsageError(`unknown option --${name}\n${USAGE}`);
+  const lagMs = parseDurationMs(stringOption(args, 'lag', '30s')!, 'lag');
+  const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
+  const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
+  const format = stringOption(args, 'format', 'table')!;
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${JSON.stringify(format)}`);
+  const seed = integerOption(args, 'seed', 1, 0);
+  const draws = integerOption(args, 'draws', MIN_DRAWS, MIN_DRAWS);
+
+  const labels = parseLabels(readFileSync(labelsFile, 'utf8'), labelsFile);
+
+  const hypes: ScoredHype[] = [];
+  const adWindows: ScoredAdWindow[] = [];
+  const analysis = new Analysis((record) => collect(record, hypes, adWindows), { windowMs, graceMs });
+  const spans = new Map<string, [number, number]>();
+  const operators: ChatRecordSink = analysis;
+  const sink: ChatRecordSink & { readonly stats: Analysis['stats'] } = {
+    stats: analysis.stats,
+    message(m, raw, at) {
+      const span = spans.get(m.channel);
+      if (!span) spans.set(m.channel, [m.eventTimeMs, m.eventTimeMs]);
+      else {
+        span[0] = Math.min(span[0], m.eventTimeMs);
+        span[1] = Math.max(span[1], m.eventTimeMs);
+      }
+      operators.message(m, raw, at);
+    },
+    event: (e, raw, at) => operators.event(e, raw, at),
+    moderation: (m, raw, at) => operators.moderation(m, raw, at),
+    malformed: (raw, error, at) => operators.malformed(raw, error, at),
+  };
+  await analyzeChat(chatFile, sink, { progress: new Progress('evaluate', { unit: 'lines' }) });
+  analysis.finish();
+
+  const evaluation = evaluateDetectors({ hypes, adWindows, spans, labels, lagMs, seed, draws });
+  process.stdout.write(format === 'json' ? JSON.stringify(evaluation) + '\n' : renderEvaluation(evaluation, { lagMs, seed, draws }) + '\n');
+  return 0;
+}
+
+/** Keeps what the evaluation reads of `analyze`'s hype and ad-window records. */
+function collect(record: AnalyzeRecord, hypes: ScoredHype[], adWindows: ScoredAdWindow[]): void {
+  if (record.kind === 'hype') {
+    const r = record as AnalyzeRecord & ScoredHype;
+    hypes.push({ channel: r.channel, beginMs: r.beginMs, endMs: r.endMs, intensity: r.intensity, alert: r.alert === true });
+  } else if (record.kind === 'ad_window') {
+    const r = record as AnalyzeRecord & ScoredAdWindow;
+    adWindows.push({ channel: r.channel, startMs: r.startMs, endMs: r.endMs, cancelledAtMs: typeof r.cancelledAtMs === 'number' ? r.cancelledAtMs : null });
+  }
+}
+
+function integerOption(args: ParsedArgs, name: string, fallback: number, min: number): number {
+  const text = stringOption(args, name);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(Number.isSafeInteger(value) && value >= min)) throw new ConfigError(name, `must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+const DASH = '–';
+const fixed = (digits: number) => (x: number | null) => (x === null ? DASH : x.toFixed(digits));
+const share = fixed(2);
+const perHour = fixed(1);
+const percent = (x: number | null) => (x === null ? DASH : `${(x * 100).toFixed(1)} %`);
+
+/**
+ * The evaluation as two plain tables, one row per channel and a last row `(all)` for the
+ * pooled figures: hypes against the labels, then alerts and ad windows. Undefined ratios are `–`.
+ *
+ * @example renderEvaluation(evaluateDetectors(input), { lagMs: 30_000, seed: 1, draws: 200 })
+ */
+export function renderEvaluation(evaluation: Evaluation, settings: { lagMs: number; seed: number; draws: number }): string {
+  const rows: Array<[string, DetectorScores]> = [...Object.entries(evaluation.channels), ['(all)', evaluation]];
+  const right = (header: string): TableColumn => ({ header, align: 'right' });
+  const hypeTable = renderTable(
+    [{ header: 'channel' }, right('hours'), right('labels'), right('hypes'), right('hypes/h'), right('in hype'), right('precision'), right('recall'), right('f1'), ...PRECISION_AT.map((k) => right(`P@${k}`))],
+    rows.map(([name, s]) => [
+      name, s.hours.toFixed(2), String(s.labels), String(s.hypes), perHour(s.hypesPerHour), percent(s.timeInHype), share(s.precision), share(s.recall), share(s.f1),
+      ...PRECISION_AT.map((k) => share(s.precisionAtK[String(k) as keyof DetectorScores['precisionAtK']])),
+    ]),
+  );
+  const adTable = renderTable(
+    [{ header: 'channel' }, right('alerts'), right('alerts/h'), right('alert precision'), right('ad windows'), right('ads/h'), right('on highlight'), right('by chance')],
+    rows.map(([name, s]) => [
+      name, String(s.alerts), perHour(s.alertsPerHour), share(s.alertPrecision), String(s.adWindows), perHour(s.adWindowsPerHour), share(s.adOnHighlight), share(s.adOnHighlightChance),
+    ]),
+  );
+  const lag = `${settings.lagMs / 1000} s`;
+  return [
+    `Hypes against the labels (a match overlaps a highlight extended by ${lag}; P@K: of the K most intense hypes, the share beginning inside a highlight or at most 10 s before it)`,
+    '',
+    hypeTable,
+    '',
+    `Alerts and ad windows (on highlight: overlaps a highlight extended by ${lag}; by chance: the same windows at random starts in the chat span, ${settings.draws} draws, seed ${settings.seed})`,
+    '',
+    adTable,
+  ].join('\n');
+}
