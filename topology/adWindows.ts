@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.ts';
-import type { HypeBucket, HypeSignal } from './hype.ts';
+import type { HypeSignal } from './hype.ts';
 import type { StreamOperator } from './operator.ts';
 
 /** `ad-window.avsc`. */
@@ -19,43 +19,55 @@ export interface AdWindow {
   cancelledAtMs: number | null;
 }
 
-/** Settings of ad-window suggestion. */
+/** Settings of ad-window suggestion; validated by {@link adWindowSettings}. */
 export interface AdWindowSettings {
-  /** Buckets after a hype ends that must stay at or above the baseline. */
-  readonly afterHypeBuckets: number;
-  /** Buckets in a row at `sustainedRatio` × baseline or more, outside hype, for a sustained-attention window. */
-  readonly sustainedBuckets: number;
-  readonly sustainedRatio: number;
+  /** Buckets in a row that must be calm (score below `calmScore`) and attended. */
+  readonly calmBuckets: number;
+  readonly calmScore: number;
+  /** Attended: each of those buckets has at least this share of the channel's baseline rate, and a chatter. */
+  readonly attendedRatio: number;
+  /** No hype may have been in progress within this span before the window, ms of event time. */
+  readonly sinceHypeMs: number;
   /** At most one suggestion per channel within this span, ms of event time. */
   readonly cooldownMs: number;
   /** Length of a suggested window, ms. */
   readonly windowMs: number;
 }
 
-/** Defaults for 10 s buckets: 30 s after a hype, 1 min sustained at 1.25 × baseline, 10 min apart. */
+/**
+ * Defaults for 10 s buckets: a calm, attended minute at least 4 minutes after the last hype, a
+ * 60 s window, at most one per 10 minutes. Tuned on the train splits of labelled esports
+ * highlights (README, `bench/highlights.ts`): moments people clip come in clusters, and a lull
+ * that has lasted a few minutes is the least likely place for the next one.
+ */
 export function adWindowSettings(over: Partial<AdWindowSettings> = {}): AdWindowSettings {
-  const s = { afterHypeBuckets: 3, sustainedBuckets: 6, sustainedRatio: 1.25, cooldownMs: 600_000, windowMs: 120_000, ...over };
-  for (const k of ['afterHypeBuckets', 'sustainedBuckets'] as const) {
-    if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new ConfigError(k, `must be an integer >= 1, got ${s[k]}`);
-  }
-  if (!(s.sustainedRatio > 1)) throw new ConfigError('sustainedRatio', `must be > 1, got ${s.sustainedRatio}`);
-  if (!(s.cooldownMs >= 0 && s.windowMs > 0)) throw new ConfigError('windowMs', `must be > 0 ms, got ${s.windowMs}`);
+  const s = { calmBuckets: 6, calmScore: 1, attendedRatio: 0.5, sinceHypeMs: 240_000, cooldownMs: 600_000, windowMs: 60_000, ...over };
+  if (!(Number.isInteger(s.calmBuckets) && s.calmBuckets >= 1)) throw new ConfigError('calmBuckets', `must be an integer >= 1, got ${s.calmBuckets}`);
+  if (!(s.attendedRatio >= 0)) throw new ConfigError('attendedRatio', `must be >= 0, got ${s.attendedRatio}`);
+  if (!(s.sinceHypeMs >= 0)) throw new ConfigError('sinceHypeMs', `must be >= 0 ms, got ${s.sinceHypeMs}`);
+  if (!(s.cooldownMs >= 0)) throw new ConfigError('cooldownMs', `must be >= 0 ms, got ${s.cooldownMs}`);
+  if (!(s.windowMs > 0)) throw new ConfigError('windowMs', `must be > 0 ms, got ${s.windowMs}`);
   return Object.freeze(s);
 }
 
 interface State {
-  afterHype: { endMs: number; buckets: HypeBucket[] } | null;
-  sustained: HypeBucket[];
+  /** End of the last bucket that was in hype (or -Infinity). */
+  lastHypeMs: number;
+  calm: number;
+  calmRateSum: number;
   lastSuggestedMs: number;
+  /** The last suggestion while it may still be cancelled. */
+  open: AdWindow | null;
 }
 
 /**
- * Moments to run an ad without interrupting a hype: shortly after a hype ends while chat stays
- * at or above the channel's baseline (the audience is still there and engaged), or after a
- * minute of sustained attention above baseline with no hype. Score 0..1 grows with how far the
- * rate is above the baseline; a hype in progress is never suggested.
+ * Moments to run an ad without interrupting anything: chat calm (no bucket scores above
+ * `calmScore` for `calmBuckets` buckets) but attended (the rate holds at `attendedRatio` of the
+ * channel's baseline, with chatters), well after the last hype and never during the baseline's
+ * warm-up. If a hype begins inside a suggested window anyway, the window is emitted again with
+ * `cancelledAtMs` (same identity): the rest of it is off. Score 0..1 grows with attendance.
  *
- * Input: the hype operator's signals (bucket states and ended hypes).
+ * Input: the hype operator's signals (bucket states, announcements and ended hypes).
  */
 export class AdWindowOperator implements StreamOperator<HypeSignal, AdWindow> {
   readonly name = 'ad_windows';
@@ -68,69 +80,60 @@ export class AdWindowOperator implements StreamOperator<HypeSignal, AdWindow> {
     return this.channels;
   }
 
-  /** Restores {@link snapshot}. */
+  /** Restores {@link snapshot}; a channel saved by an older operator starts afresh. */
   restore(state: unknown): void {
     this.channels.clear();
-    for (const [k, v] of state as Map<string, State>) this.channels.set(k, v);
+    for (const [k, v] of state as Map<string, State>) if (typeof v.calm === 'number') this.channels.set(k, v);
   }
 
   process(signal: HypeSignal): AdWindow[] {
-    const roomId = signal.type === 'hype' ? signal.hype.roomId : signal.roomId;
-    let st = this.channels.get(roomId);
-    if (!st) this.channels.set(roomId, (st = { afterHype: null, sustained: [], lastSuggestedMs: -Infinity }));
-    if (signal.type === 'hype') {
-      st.afterHype = { endMs: signal.hype.endMs, buckets: [] };
-      st.sustained = [];
-      return [];
-    }
+    if (signal.type !== 'bucket') return [];
     const b = signal;
+    let st = this.channels.get(b.roomId);
+    if (!st) this.channels.set(b.roomId, (st = { lastHypeMs: -Infinity, calm: 0, calmRateSum: 0, lastSuggestedMs: -Infinity, open: null }));
+    if (st.open && st.open.endMs <= b.windowStartMs) st.open = null;
     if (b.inHype) {
-      st.afterHype = null;
-      st.sustained = [];
+      st.lastHypeMs = b.windowEndMs;
+      st.calm = 0;
+      st.calmRateSum = 0;
+      if (b.beginsHype && st.open) {
+        const cancelled = { ...st.open, cancelledAtMs: Math.max(st.open.startMs, b.windowStartMs) };
+        st.open = null;
+        return [cancelled];
+      }
       return [];
     }
-    const out: AdWindow[] = [];
-    if (st.afterHype && b.windowStartMs >= st.afterHype.endMs) {
-      st.afterHype.buckets.push(b);
-      if (st.afterHype.buckets.length >= this.settings.afterHypeBuckets) {
-        const buckets = st.afterHype.buckets;
-        const endMs = st.afterHype.endMs;
-        st.afterHype = null;
-        const rate = mean(buckets.map((x) => x.ratePerMin));
-        const baseline = buckets[0]!.baselinePerMin;
-        if (buckets.every((x) => x.ratePerMin >= x.baselinePerMin) && this.cool(st, b.windowEndMs)) {
-          out.push(this.suggest(st, b, rate, baseline, 0.1, `hype ended; chat holds at ${rate.toFixed(0)}/min, at or above the ${baseline.toFixed(0)}/min baseline, so the audience is still there`, endMs));
-        }
-      }
+    const s = this.settings;
+    const attended = b.chatters > 0 && b.ratePerMin >= s.attendedRatio * b.baselinePerMin;
+    if (!b.warmedUp || !attended || b.score >= s.calmScore) {
+      st.calm = 0;
+      st.calmRateSum = 0;
+      return [];
     }
-    if (b.ratePerMin >= this.settings.sustainedRatio * Math.max(b.baselinePerMin, 1)) st.sustained.push(b);
-    else st.sustained = [];
-    if (st.sustained.length >= this.settings.sustainedBuckets && this.cool(st, b.windowEndMs)) {
-      const rate = mean(st.sustained.map((x) => x.ratePerMin));
-      const baseline = st.sustained[0]!.baselinePerMin;
-      out.push(this.suggest(st, b, rate, baseline, 0, `sustained attention: ${rate.toFixed(0)}/min for ${(st.sustained.length * (b.windowEndMs - b.windowStartMs)) / 1000} s against a ${baseline.toFixed(0)}/min baseline, no hype to interrupt`, b.windowEndMs));
-      st.sustained = [];
-    }
-    return out;
+    st.calm++;
+    st.calmRateSum += b.ratePerMin;
+    if (st.calm < s.calmBuckets || b.windowEndMs - st.lastHypeMs < s.sinceHypeMs || b.windowEndMs - st.lastSuggestedMs < s.cooldownMs) return [];
+    const rate = st.calmRateSum / st.calm;
+    st.calm = 0;
+    st.calmRateSum = 0;
+    st.lastSuggestedMs = b.windowEndMs;
+    const baseline = b.baselinePerMin;
+    const attendance = baseline > 0 ? rate / baseline : 1;
+    const score = round(Math.min(1, Math.max(0, 0.5 * attendance)), 100);
+    const sinceMin = Number.isFinite(st.lastHypeMs) ? `${Math.round((b.windowEndMs - st.lastHypeMs) / 60_000)} min after the last hype` : 'no hype so far';
+    const reason = `calm but attended: ${rate.toFixed(0)}/min for ${(s.calmBuckets * (b.windowEndMs - b.windowStartMs)) / 1000} s against a ${baseline.toFixed(0)}/min baseline, ${sinceMin}`;
+    st.open = {
+      channel: b.channel, roomId: b.roomId, startMs: b.windowEndMs, endMs: b.windowEndMs + s.windowMs, score, reason,
+      ratePerMin: round(rate, 10), baselineRatePerMin: round(baseline, 10), cancelledAtMs: null,
+    };
+    return [{ ...st.open }];
   }
 
   flush(): AdWindow[] {
     return [];
   }
-
-  private cool(st: State, atMs: number): boolean {
-    return atMs - st.lastSuggestedMs >= this.settings.cooldownMs;
-  }
-
-  private suggest(st: State, b: HypeBucket, rate: number, baseline: number, bonus: number, reason: string, fromMs: number): AdWindow {
-    const startMs = Math.max(fromMs, b.windowEndMs);
-    st.lastSuggestedMs = b.windowEndMs;
-    const lift = (rate - baseline) / Math.max(b.deviationPerMin, 1);
-    const score = Math.round(Math.min(1, Math.max(0, 0.5 + 0.15 * lift + bonus)) * 100) / 100;
-    return { channel: b.channel, roomId: b.roomId, startMs, endMs: startMs + this.settings.windowMs, score, reason, ratePerMin: Math.round(rate * 10) / 10, baselineRatePerMin: Math.round(baseline * 10) / 10, cancelledAtMs: null };
-  }
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+function round(x: number, per: number): number {
+  return Math.round(x * per) / per;
 }

@@ -1,9 +1,9 @@
 import type { ChatRecordSink, IngestStats } from '../connectors/twitch/chatIngest.ts';
 import { emptyIngestStats } from '../connectors/twitch/chatIngest.ts';
 import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
-import { AdWindowOperator, type AdWindow } from './adWindows.ts';
+import { AdWindowOperator, adWindowSettings, type AdWindow, type AdWindowSettings } from './adWindows.ts';
 import { ChatRateOperator, type ChatRate } from './chatRate.ts';
-import { HypeOperator, type HypeSignal } from './hype.ts';
+import { HypeOperator, hypeSettings, type HypeSettings, type HypeSignal } from './hype.ts';
 import { SubActivityOperator, type SubActivity } from './subActivity.ts';
 import { SubBurstOperator, type SubBurst } from './subBursts.ts';
 import { tumblingWindows } from './windows.ts';
@@ -16,6 +16,10 @@ export interface AnalyzeOptions {
   readonly graceMs?: number;
   /** Bucket size the hype baseline learns from, ms (10 s). */
   readonly hypeBucketMs?: number;
+  /** Hype detection settings other than the defaults (tuning, `bench/highlights.ts`). */
+  readonly hype?: Partial<HypeSettings>;
+  /** Ad-window settings other than the defaults. */
+  readonly adWindows?: Partial<AdWindowSettings>;
 }
 
 /** One line of `analyze` output, as documented in the README. */
@@ -34,13 +38,15 @@ export class Analysis implements ChatRecordSink {
   private readonly rates: ChatRateOperator;
   private readonly buckets: ChatRateOperator;
   private readonly subs: SubActivityOperator;
-  private readonly hype = new HypeOperator();
-  private readonly ads = new AdWindowOperator();
+  private readonly hype: HypeOperator;
+  private readonly ads: AdWindowOperator;
   private readonly bursts = new SubBurstOperator();
 
   constructor(private readonly emit: (record: AnalyzeRecord) => void, options: AnalyzeOptions = {}) {
     const graceMs = options.graceMs ?? 5_000;
     const onLate = () => this.late++;
+    this.hype = new HypeOperator(hypeSettings(options.hype));
+    this.ads = new AdWindowOperator(adWindowSettings(options.adWindows));
     this.rates = new ChatRateOperator(tumblingWindows({ sizeMs: options.windowMs ?? 60_000, graceMs }), onLate);
     this.subs = new SubActivityOperator(tumblingWindows({ sizeMs: options.windowMs ?? 60_000, graceMs }), onLate);
     // The hype buckets' late records are the same records as the reported windows' (or fewer),
@@ -62,15 +68,22 @@ export class Analysis implements ChatRecordSink {
 
   malformed(): void {}
 
-  /** Completion: flushes every open window and state, then writes the summary. */
-  finish(): void {
+  /**
+   * Completion: flushes every open window and state, then writes the summary. `input.format`
+   * (the chat-log format read, see `connectors/chatlogs/detect.ts`) goes into the summary.
+   */
+  finish(input: { readonly format?: string } = {}): void {
     this.rateOut(this.rates.flush());
     this.bucketOut(this.buckets.flush());
     this.signalOut(this.hype.flush());
     this.subOut(this.subs.flush());
     this.burstOut(this.bursts.flush());
     const s = this.stats;
-    this.emit({ kind: 'summary', lines: s.lines, messages: s.messages, events: s.events, cheers: s.cheers, bits: s.bits, malformed: s.malformed, late: this.late });
+    this.emit({
+      kind: 'summary', ...(input.format === undefined ? {} : { format: input.format }),
+      lines: s.lines, messages: s.messages, events: s.events, other: s.control + s.moderation,
+      cheers: s.cheers, bits: s.bits, malformed: s.malformed, late: this.late,
+    });
   }
 
   private rateOut(rates: ChatRate[]): void {

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../schemas/types.ts';
 import { NOTHING, type LateSink, type StreamOperator } from './operator.ts';
 import { DistinctCount } from './distinctCount.ts';
 import { Tally } from './tally.ts';
+import { SHORT_MESSAGE_MAX_CHARS } from './shortMessages.ts';
 import { WindowedAggregate, type ClosedWindow } from './windowedAggregate.ts';
 import type { TumblingWindows } from './windows.ts';
 
@@ -16,6 +17,8 @@ export interface ChatRate {
   chatters: number;
   firstTimeChatters: number;
   emoteOnlyMessages: number;
+  /** Messages of at most {@link SHORT_MESSAGE_MAX_CHARS} characters (reactions are short); absent in records written before it existed. */
+  shortMessages?: number;
   bits: number;
   topEmotes: Array<{ id: string; count: number }>;
   early: boolean;
@@ -28,6 +31,7 @@ interface Accumulator {
   chatters: DistinctCount<number | string>;
   firstTime: number;
   emoteOnly: number;
+  short: number;
   bits: number;
   emotes: Tally;
 }
@@ -37,7 +41,7 @@ export const TOP_EMOTES = 5;
 
 /**
  * Chat rate per channel and event-time tumbling window: messages, distinct chatters (by user
- * id, else login), first-time chatters, emote-only messages, bits and the top emotes.
+ * id, else login), first-time chatters, emote-only and short messages, bits and the top emotes.
  * Final results only, emitted when the window closes.
  *
  * @example new ChatRateOperator(tumblingWindows({ sizeMs: 10_000, graceMs: 5_000 }))
@@ -49,7 +53,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
   constructor(windows: TumblingWindows, private readonly onLate: LateSink = () => undefined) {
     this.name = `chat_rate_${windows.sizeMs / 1000}s`;
     this.store = new WindowedAggregate(windows, {
-      init: () => ({ channel: '', roomId: '', messages: 0, chatters: new DistinctCount(), firstTime: 0, emoteOnly: 0, bits: 0, emotes: new Tally() }),
+      init: () => ({ channel: '', roomId: '', messages: 0, chatters: new DistinctCount(), firstTime: 0, emoteOnly: 0, short: 0, bits: 0, emotes: new Tally() }),
       add(acc, m) {
         // Only on change: each message's strings are new, and one kept per open window survives
         // into the old generation.
@@ -59,6 +63,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
         acc.chatters.add(chatterKey(m));
         if (m.firstMsg) acc.firstTime++;
         if (m.emoteOnly) acc.emoteOnly++;
+        if (m.text.length <= SHORT_MESSAGE_MAX_CHARS) acc.short++;
         acc.bits += m.bits;
         for (const e of m.emotes) acc.emotes.add(e.id, e.count);
       },
@@ -95,7 +100,7 @@ export class ChatRateOperator implements StreamOperator<ChatMessage, ChatRate> {
     return {
       channel: a.channel, roomId: a.roomId, windowStartMs: w.windowStartMs, windowEndMs: w.windowEndMs,
       sizeMs: this.store.windows.sizeMs, messages: a.messages, chatters: a.chatters.size, firstTimeChatters: a.firstTime,
-      emoteOnlyMessages: a.emoteOnly, bits: a.bits, topEmotes: topCounts(a.emotes, TOP_EMOTES), early,
+      emoteOnlyMessages: a.emoteOnly, shortMessages: a.short, bits: a.bits, topEmotes: topCounts(a.emotes, TOP_EMOTES), early,
     };
   }
 }

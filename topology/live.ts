@@ -18,6 +18,8 @@ export interface HypeProgress {
   baselineRatePerMin: number;
   messages: number;
   topEmotes: Array<{ id: string; count: number }>;
+  /** Whether the hype has crossed the alert severity so far. */
+  alert: boolean;
   /** True when it includes the still-open bucket. */
   early: boolean;
 }
@@ -133,12 +135,20 @@ export class LiveTopology implements ChatRecordSink {
       this.emit({ kind: 'hype', value: signal.hype });
       return;
     }
+    if (signal.type === 'start') {
+      // The bucket that begins a hype comes first, so it is tracked by now.
+      const tracked = this.inHype.get(signal.start.roomId);
+      if (!tracked) return;
+      tracked.progress = { ...tracked.progress, beginMs: signal.start.beginMs, alert: signal.start.alert };
+      this.emit({ kind: 'hype_progress', value: tracked.progress });
+      return;
+    }
     if (!signal.inHype) return;
     let tracked = this.inHype.get(signal.roomId);
     if (!tracked) {
       tracked = {
         emotes: new Map(),
-        progress: { channel: signal.channel, roomId: signal.roomId, beginMs: signal.windowStartMs, ratePerMin: 0, peakRatePerMin: 0, baselineRatePerMin: Math.round(signal.baselinePerMin * 100) / 100, messages: 0, topEmotes: [], early: false },
+        progress: { channel: signal.channel, roomId: signal.roomId, beginMs: signal.windowStartMs, ratePerMin: 0, peakRatePerMin: 0, baselineRatePerMin: Math.round(signal.baselinePerMin * 100) / 100, messages: 0, topEmotes: [], alert: false, early: false },
       };
       this.inHype.set(signal.roomId, tracked);
     }

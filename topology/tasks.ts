@@ -1,7 +1,7 @@
 import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
 import { AdWindowOperator } from './adWindows.ts';
 import { ChatRateOperator } from './chatRate.ts';
-import { HypeOperator, hypeStartOf } from './hype.ts';
+import { HypeOperator } from './hype.ts';
 import { NOTHING } from './operator.ts';
 import { SubActivityOperator } from './subActivity.ts';
 import { SubBurstOperator } from './subBursts.ts';
@@ -99,7 +99,7 @@ abstract class Task<R> {
  * The chat-message fields a {@link ChatTask} reads; the runtime decodes only these (see
  * `AvroSerde.projection`), and tasks.spec.ts checks that the results do not change.
  */
-export const CHAT_TASK_FIELDS: ReadonlyArray<keyof ChatMessage> = ['channel', 'roomId', 'userId', 'login', 'eventTimeMs', 'bits', 'emotes', 'emoteOnly', 'firstMsg'];
+export const CHAT_TASK_FIELDS: ReadonlyArray<keyof ChatMessage> = ['channel', 'roomId', 'userId', 'login', 'eventTimeMs', 'bits', 'emotes', 'emoteOnly', 'firstMsg', 'text'];
 
 /** Chat messages of one partition: chat rates, hype and ad windows. */
 export class ChatTask extends Task<ChatMessage> {
@@ -123,8 +123,7 @@ export class ChatTask extends Task<ChatMessage> {
         this.snapshotsChanged = true;
         for (const signal of this.hype.process(rate)) {
           if (signal.type === 'hype') this.out.push({ kind: 'hype', key: signal.hype.roomId, value: signal.hype });
-          const start = signal.type === 'bucket' ? hypeStartOf(signal) : null;
-          if (start) this.out.push({ kind: 'hypeStarts', key: start.roomId, value: start });
+          else if (signal.type === 'start') this.out.push({ kind: 'hypeStarts', key: signal.start.roomId, value: signal.start });
           for (const ad of this.ads.process(signal)) this.out.push({ kind: 'adWindows', key: ad.roomId, value: ad });
         }
       }
