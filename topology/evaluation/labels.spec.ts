@@ -57,6 +57,11 @@ describe('parseLabels, CSV', () => {
     refused('xqc,2023-11-14T25:13:20Z,2023-11-14T22:14:20Z', 'l.csv', 'line 1', /start is not a valid time/);
     refused(`xqc,${T}`, 'l.csv', 'line 1', /must be channel,start,end/);
     refused(`,${T},${T}`, 'l.csv', 'line 1', /channel must be a non-empty login/);
+    // 1,700,000,000 is epoch seconds; as ms it is 1970-01-20.
+    refused(`xqc,1700000000,1700000030`, 'l.csv', 'line 1', /start 1700000000 is before 2001: times are epoch ms \(is it in seconds\?\)/);
+    refused('xqc,1999-12-31T23:59:59Z,2000-01-01T00:00:10Z', 'l.csv', 'line 1', /start 946684799000 is before 2001/);
+    // 1,000,000,000,000 ms is 2001-09-09T01:46:40Z, the first instant allowed
+    assert.deepEqual(parseLabels('xqc,1000000000000,2001-09-09T01:46:40Z', 'l.csv'), [{ channel: 'xqc', startMs: 1e12, endMs: 1e12 }]);
     // a header is only a header on the first row
     refused(`xqc,${T},${T}\nchannel,start,end`, 'l.csv', 'line 2', /start must be epoch ms/);
   });
@@ -84,5 +89,6 @@ describe('parseLabels, JSON', () => {
     refused(`[{"channel": "xqc", "highlights": [[${T}, ${T}], [${T}]]}]`, 'l.json', 'entry 1 (xqc), highlights[1]', /must be \[startMs, endMs\] in epoch ms, got \[1700000000000\]/);
     refused(`[{"channel": "xqc", "highlights": [["${T}", ${T}]]}]`, 'l.json', 'entry 1 (xqc), highlights[0]', /must be \[startMs, endMs\]/);
     refused(`[{"channel": "xqc", "highlights": [[${T + 1}, ${T}]]}]`, 'l.json', 'entry 1 (xqc), highlights[0]', /start .* must be <= end/);
+    refused(`[{"channel": "xqc", "highlights": [[${T}, ${T}]]}, {"channel": "a", "highlights": [[${T}, 1700000030]]}]`, 'l.json', 'entry 2 (a), highlights[0]', /end 1700000030 is before 2001/);
   });
 });

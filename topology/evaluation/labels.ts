@@ -28,7 +28,8 @@ export function channelKey(login: string): string {
  * - JSON: `[{"channel": "<login>", "highlights": [[startMs, endMs], …]}, …]`; other fields (the
  *   `moments` of a `helix clips --out` file) are ignored.
  *
- * Every label needs a login and `start <= end`.
+ * Every label needs a login and `start <= end`, both from 2001 on (an earlier epoch ms is
+ * taken for epoch seconds, and refused).
  *
  * @param file the path, for error messages only.
  * @throws InputFormatError naming `file` and the line (CSV, from 1) or entry (JSON, from 1).
@@ -93,7 +94,17 @@ function timeOf(text: string, file: string, where: string, field: 'start' | 'end
   return ms;
 }
 
+/**
+ * Labels before this are refused: 2001-09-09T01:46:40Z, ten years before Twitch. A smaller
+ * number is almost surely epoch seconds, which read as ms would land in January 1970 and
+ * silently match nothing.
+ */
+const EARLIEST_MS = 1_000_000_000_000;
+
 function label(file: string, where: string, channel: string, startMs: number, endMs: number): Label {
+  for (const [field, ms] of [['start', startMs], ['end', endMs]] as const) {
+    if (ms < EARLIEST_MS) throw new InputFormatError(file, where, `${field} ${ms} is before 2001: times are epoch ms (is it in seconds?)`);
+  }
   if (startMs > endMs) throw new InputFormatError(file, where, `start (${startMs}) must be <= end (${endMs})`);
   return { channel: channelKey(channel), startMs, endMs };
 }
