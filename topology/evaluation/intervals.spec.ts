@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IntervalSet, overlaps } from './intervals.ts';
-
-describe('overlaps', () => {
-  it('counts shared instants, touching ends included', () => {
-    assert.equal(overlaps([0, 10], [10, 20]), true);
-    assert.equal(overlaps([10, 20], [0, 10]), true);
-    assert.equal(overlaps([0, 9], [10, 20]), false);
-    assert.equal(overlaps([5, 5], [0, 10]), true);
-    assert.equal(overlaps([0, 100], [40, 60]), true);
-  });
-});
+import { IntervalSet } from './intervals.ts';
 
 describe('IntervalSet', () => {
+  it('counts shared instants, touching ends included', () => {
+    const set = new IntervalSet([[10, 20]]);
+    assert.equal(set.overlapsAny([0, 10]), true);
+    assert.equal(set.overlapsAny([20, 30]), true);
+    assert.equal(set.overlapsAny([0, 9]), false);
+    assert.equal(set.overlapsAny([21, 30]), false);
+    assert.equal(set.overlapsAny([15, 15]), true);
+    assert.equal(set.overlapsAny([0, 100]), true);
+  });
+
   it('answers false when empty', () => {
     assert.equal(new IntervalSet([]).overlapsAny([0, 1e15]), false);
   });

@@ -1,14 +1,8 @@
-/** A closed span of event time `[startMs, endMs]`, epoch ms: both ends belong to it. */
-export type Interval = readonly [startMs: number, endMs: number];
-
 /**
- * Whether two closed intervals share at least one instant; touching ends count.
- *
- * @example overlaps([0, 10], [10, 20]) === true; overlaps([0, 9], [10, 20]) === false
+ * A closed span of event time `[startMs, endMs]`, epoch ms: both ends belong to it, so two
+ * intervals that only touch overlap.
  */
-export function overlaps(a: Interval, b: Interval): boolean {
-  return a[0] <= b[1] && b[0] <= a[1];
-}
+export type Interval = readonly [startMs: number, endMs: number];
 
 /**
  * A set of closed intervals answering "does this interval overlap any of them?" in O(log n):
