@@ -120,11 +120,13 @@ export function renderEvaluation(evaluation: Evaluation, settings: { lagMs: numb
   );
   const lag = `${settings.lagMs / 1000} s`;
   return [
-    `Hypes against the labels (a match overlaps a highlight extended by ${lag}; P@K: of the K most intense hypes, the share beginning inside a highlight or at most 10 s before it)`,
+    `Hypes against the labels: a hype matches when it overlaps a highlight extended by ${lag};`,
+    'P@K: of the K most intense hypes, the share beginning inside a highlight or at most 10 s before it.',
     '',
     hypeTable,
     '',
-    `Alerts and ad windows (on highlight: overlaps a highlight extended by ${lag}; by chance: the same windows at random starts in the chat span, ${settings.draws} draws, seed ${settings.seed})`,
+    `Alerts and ad windows: on highlight, overlapping a highlight extended by ${lag}; by chance, the same`,
+    `windows at random starts in the chat span (${settings.draws} draws, seed ${settings.seed}).`,
     '',
     adTable,
   ].join('\n');
