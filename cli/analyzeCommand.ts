@@ -6,16 +6,20 @@ import { parseArgs, stringOption } from './args.ts';
 import { analyzeChat } from './chatInput.ts';
 
 /**
- * `twitch-pulse analyze FILE|- [--window 60s] [--grace 5s]`: the topology's operators in-process
- * on a chat log (read by {@link analyzeChat}), JSON lines on stdout (format in the README).
+ * `twitch-pulse analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]`: the topology's
+ * operators in-process on a chat log in any format {@link analyzeChat} detects, JSON lines on
+ * stdout (format in the README); the summary names the format. `--channel` names the channel
+ * for logs that do not (chat-downloader JSON, a Chatterino log on stdin).
  * Progress on stderr: lines and their rate, and for a file the share read with an ETA.
  */
 export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   const file = args.positionals[0];
-  if (!file) throw new UsageError('usage: twitch-pulse analyze FILE|- [--window 60s] [--grace 5s]');
+  if (!file) throw new UsageError('usage: twitch-pulse analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]');
   const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
   const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
+  const channel = stringOption(args, 'channel');
+  if (channel !== undefined && !/^[a-z0-9_]{1,25}$/i.test(channel)) throw new UsageError(`--channel must be a Twitch login (a-z, 0-9, _), got ${JSON.stringify(channel)}`);
 
   let pending: string[] = [];
   const flushOut = async () => {
@@ -25,8 +29,8 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
     if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
   };
   const analysis = new Analysis((record) => pending.push(JSON.stringify(record) + '\n'), { windowMs, graceMs });
-  await analyzeChat(file, analysis, { progress: new Progress('analyze', { unit: 'lines' }), drain: flushOut });
-  analysis.finish();
+  const { format } = await analyzeChat(file, analysis, { progress: new Progress('analyze', { unit: 'lines' }), drain: flushOut, channel });
+  analysis.finish({ format });
   await flushOut();
   return 0;
 }

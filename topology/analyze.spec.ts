@@ -33,7 +33,7 @@ describe('analyze', () => {
       { kind: 'chat_rate', channel: 'pajlada', windowStart: T, windowEnd: T + 60_000, messages: 4, chatters: 4, emoteOnlyMessages: 0, bits: 1 },
       { kind: 'chat_rate', channel: 'pajlada', windowStart: T + 60_000, windowEnd: T + 120_000, messages: 3, chatters: 3, emoteOnlyMessages: 1, bits: 0 },
     ]);
-    assert.deepEqual(out[out.length - 1], { kind: 'summary', lines: 8, messages: 8, events: {}, cheers: 2, bits: 3, malformed: 0, late: 1 });
+    assert.deepEqual(out[out.length - 1], { kind: 'summary', lines: 8, messages: 8, events: {}, other: 0, cheers: 2, bits: 3, malformed: 0, late: 1 });
     assert.equal(out[0]!.kind, 'chat_rate', 'the first window is written when it closes, before the rest are flushed');
   });
 
@@ -46,12 +46,12 @@ describe('analyze', () => {
       '!!! not irc',
       '',
     ]);
-    assert.deepEqual(out[out.length - 1], { kind: 'summary', lines: 6, messages: 0, events: { raid: 1, newthing: 1, unknown: 1, sub: 1 }, cheers: 0, bits: 0, malformed: 2, late: 0 });
+    assert.deepEqual(out[out.length - 1], { kind: 'summary', lines: 6, messages: 0, events: { raid: 1, newthing: 1, unknown: 1, sub: 1 }, other: 0, cheers: 0, bits: 0, malformed: 2, late: 0 });
     const subs = out.filter((r) => r.kind === 'sub_activity');
     assert.deepEqual(subs.map((s) => [s.channel, s.subs, s.tier1]), [['c', 1, 1]]);
   });
 
   it('writes only a summary for empty input', () => {
-    assert.deepEqual(analyze([]), [{ kind: 'summary', lines: 0, messages: 0, events: {}, cheers: 0, bits: 0, malformed: 0, late: 0 }]);
+    assert.deepEqual(analyze([]), [{ kind: 'summary', lines: 0, messages: 0, events: {}, other: 0, cheers: 0, bits: 0, malformed: 0, late: 0 }]);
   });
 });

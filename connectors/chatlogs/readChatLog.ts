@@ -21,8 +21,8 @@ export interface ReadChatLogOptions {
   readonly channel?: string;
   /** Stamps `receivedAtMs` (injected for tests). */
   readonly clock?: () => number;
-  /** Awaited after each chunk of lines or entries: report progress, drain output. */
-  readonly backpressure?: () => Promise<void>;
+  /** Awaited after each chunk of lines or entries, with the counts so far: report progress, drain output. */
+  readonly backpressure?: (stats: IngestStats) => Promise<void>;
   /** Where warnings and the first reasons for malformed entries go (stderr by default). */
   readonly warn?: (message: string) => void;
   /** How many malformed entries are reported one by one through `warn` (5). */
@@ -62,8 +62,8 @@ const ENTRIES_PER_RUN = 4096;
 export async function readChatLog(source: AsyncIterable<Buffer | string>, sink: ChatRecordSink & { readonly stats?: IngestStats }, options: ReadChatLogOptions = {}): Promise<ChatLogResult> {
   const clock = options.clock ?? Date.now;
   const warn = options.warn ?? ((message: string) => process.stderr.write(message + '\n'));
-  const backpressure = options.backpressure ?? (async () => {});
   const stats = sink.stats ?? emptyIngestStats();
+  const backpressure = options.backpressure ? () => options.backpressure!(stats) : async () => {};
 
   let input = await peek(source);
   if (isGzip(input.head)) input = await peek(Readable.from(input.all).pipe(createGunzip()));
