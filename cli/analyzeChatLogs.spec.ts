@@ -12,7 +12,7 @@ const DIR = join(REPO_ROOT, 'test/fixtures/chatlogs');
 function analyze(args: string[], input?: string) {
   const run = spawnSync(process.execPath, ['bin/twitch-pulse.mjs', 'analyze', ...args], { cwd: REPO_ROOT, input, encoding: 'utf8', timeout: 60_000 });
   const out = run.stdout.trim() === '' ? [] : run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
-  return { run, out, summary: out[out.length - 1] };
+  return { run, out, summary: out[out.length - 1] ?? {} };
 }
 
 describe('twitch-pulse analyze on the chat-log formats people have', () => {

@@ -4,12 +4,12 @@ import { describe, it } from 'node:test';
 import { ChatLogEntryError, ChatLogError } from '../../core/errors.ts';
 import { REPO_ROOT } from '../../core/config.ts';
 import type { ChatMessage } from '../../schemas/types.ts';
-import { ChatterinoReader, chatterinoSource, zoneOffsetMinutes } from './chatterino.ts';
+import { ChatterinoReader, chatterinoSource, zoneOffsetMinutes, type ChatterinoSource } from './chatterino.ts';
 import type { ChatLogEntry } from './records.ts';
 
 const PATH = `${REPO_ROOT}/test/fixtures/chatlogs/examplechan-2024-03-05.log`;
 
-function read(lines: readonly string[], source = { channel: 'c', date: '2024-03-05' }, warnings: string[] = []): ChatLogEntry[] {
+function read(lines: readonly string[], source: ChatterinoSource = { channel: 'c', date: '2024-03-05' }, warnings: string[] = []): ChatLogEntry[] {
   const reader = new ChatterinoReader(source, (w) => warnings.push(w));
   return lines.map((line, i) => reader.line(line, i + 1, 5));
 }
