@@ -2,13 +2,27 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MigrationError, messageOf } from '../core/errors.ts';
-import { splitStatements, sqlString, type SqlRunner } from './sql.ts';
+import { sqlString, type SqlRunner } from './sql.ts';
+
+/**
+ * One statement of a migration, and the query that says it is done already: a `-- skip if:`
+ * line right before the statement, a SELECT whose first value is above 0 when the statement
+ * must not run again. ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, no `RENAME … IF
+ * EXISTS` and no `EXCHANGE TABLES`, so a statement that changes a table in place can only be
+ * made re-runnable this way.
+ */
+export interface MigrationStep {
+  readonly sql: string;
+  readonly skipIf: string | null;
+}
 
 /** One versioned migration file, `NNNN_name.sql` under `clickhouse/migrations/`. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: readonly string[];
+  /** The statements with their `-- skip if:` guards, in order. */
+  readonly steps: readonly MigrationStep[];
   /** SHA-256 of the file, so an applied migration that was edited later is noticed. */
   readonly checksum: string;
 }
@@ -33,10 +47,12 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
       const match = /^(\d+)_([a-z0-9_]+)\.sql$/.exec(file);
       if (!match) throw new MigrationError(0, `file name ${file} is not NNNN_name.sql`);
       const text = readFileSync(`${dir}/${file}`, 'utf8');
+      const steps = migrationSteps(text);
       return {
         version: Number(match[1]),
         name: match[2]!,
-        statements: splitStatements(text),
+        statements: steps.map((step) => step.sql),
+        steps,
         checksum: createHash('sha256').update(text).digest('hex'),
       };
     })
@@ -45,6 +61,42 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     if (i > 0 && migrations[i - 1]!.version === m.version) throw new MigrationError(m.version, 'two files share this version');
   });
   return migrations;
+}
+
+const SKIP_IF = /^\s*--\s*skip if:\s*(.+?)\s*$/;
+
+/**
+ * The statements of a migration file with their guards: split as {@link splitStatements} does
+ * (`--` comment lines dropped, a statement ends at a `;` that ends a line), and a `-- skip if:
+ * SELECT …` line attached to the statement that follows it.
+ *
+ * @example migrationSteps("-- skip if: SELECT 1\nALTER TABLE t ADD COLUMN c UInt8;\n") // [{ sql: 'ALTER TABLE t ADD COLUMN c UInt8', skipIf: 'SELECT 1' }]
+ */
+export function migrationSteps(text: string): MigrationStep[] {
+  const steps: MigrationStep[] = [];
+  let lines: string[] = [];
+  let skipIf: string | null = null;
+  const end = () => {
+    const sql = lines.join('\n').trim();
+    if (sql.length > 0) steps.push({ sql, skipIf });
+    else if (skipIf !== null) throw new MigrationError(0, `"-- skip if: ${skipIf}" is not followed by a statement`);
+    lines = [];
+    skipIf = null;
+  };
+  for (const line of text.split('\n')) {
+    const guard = SKIP_IF.exec(line);
+    if (guard) {
+      if (skipIf !== null || lines.join('').trim() !== '') throw new MigrationError(0, `"-- skip if: ${guard[1]}" must come right before the statement it guards`);
+      skipIf = guard[1]!;
+      continue;
+    }
+    if (line.trimStart().startsWith('--')) continue;
+    const statementEnd = /;[ \t]*$/.exec(line);
+    lines.push(statementEnd ? line.slice(0, statementEnd.index) : line);
+    if (statementEnd) end();
+  }
+  end();
+  return steps;
 }
 
 /**
@@ -76,9 +128,10 @@ export async function migrate(sql: SqlRunner, migrations: readonly Migration[] =
       outcomes.push({ version: migration.version, name: migration.name, status: 'already applied' });
       continue;
     }
-    for (const statement of migration.statements) {
+    for (const step of migration.steps) {
       try {
-        await sql.command(statement);
+        if (step.skipIf !== null && (await done(sql, step.skipIf))) continue;
+        await sql.command(step.sql);
       } catch (error) {
         throw new MigrationError(migration.version, `${migration.name} failed: ${messageOf(error)}`, error);
       }
@@ -89,4 +142,10 @@ export async function migrate(sql: SqlRunner, migrations: readonly Migration[] =
     outcomes.push({ version: migration.version, name: migration.name, status: 'applied' });
   }
   return outcomes;
+}
+
+/** Whether a `-- skip if:` query says its statement is done: its first value is above 0. */
+async function done(sql: SqlRunner, query: string): Promise<boolean> {
+  const [row] = await sql.rows<Record<string, unknown>>(query);
+  return row !== undefined && Number(Object.values(row)[0]) > 0;
 }

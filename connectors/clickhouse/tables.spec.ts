@@ -8,6 +8,7 @@ import { insightDataSet } from '../../test/support/insightData.ts';
 import { pipelineHealthData } from '../../test/support/pipelineHealthData.ts';
 import type { Clip } from '../../schemas/types.ts';
 import { parseChatLine } from '../twitch/chatRecord.ts';
+import { RowRejectedError } from '../../core/errors.ts';
 import { TABLE_MAPPINGS } from './tables.ts';
 
 // One clip placed on its VOD, one without a VOD offset (null columns become -1).
@@ -87,6 +88,20 @@ describe('TABLE_MAPPINGS against the migrated tables (current ClickHouse, chdb)'
   it('writes a clip without a VOD offset or VOD start as -1, not as 0 (18.16 would store null as 0)', () => {
     const row = TABLE_MAPPINGS.find((m) => m.table === 'clips')!.toRow(CLIPS[1] as never);
     assert.deepEqual([row.vod_offset_seconds, row.vod_created_at_ms, row.moment_from, row.is_featured, row.created_at], [-1, -1, 'created_at', 1, Date.parse('2024-05-07T10:00:00Z') / 1000]);
+  });
+
+  it('writes an ad window\'s cancellation and a hype\'s alert flag, with the version columns of migration 0007', () => {
+    const ad = TABLE_MAPPINGS.find((m) => m.table === 'ad_windows')!;
+    const window = { channel: 'c', roomId: '1', startMs: 1_700_000_000_000, endMs: 1_700_000_060_000, score: 0.5, reason: 'r', ratePerMin: 60, baselineRatePerMin: 50, cancelledAtMs: null };
+    assert.deepEqual([ad.toRow(window as never).cancelled_at_ms, ad.toRow(window as never).cancelled], [null, 0]);
+    const cancelled = ad.toRow({ ...window, cancelledAtMs: 1_700_000_030_000 } as never);
+    assert.deepEqual([cancelled.cancelled_at_ms, cancelled.cancelled], [1_700_000_030_000, 1]);
+    assert.throws(() => ad.toRow({ ...window, cancelledAtMs: -5 } as never), RowRejectedError);
+    const { cancelledAtMs: _, ...older } = window;
+    assert.deepEqual([ad.toRow(older as never).cancelled_at_ms, ad.toRow(older as never).cancelled], [null, 0], 'a record written before the field');
+    const starts = TABLE_MAPPINGS.find((m) => m.table === 'hype_starts')!;
+    const start = { channel: 'c', roomId: '1', beginMs: 1_700_000_000_000, messages: 10, ratePerMin: 60, baselineRatePerMin: 6, zScore: 9 };
+    assert.deepEqual([starts.toRow({ ...start, alert: true } as never).alert, starts.toRow({ ...start, alert: false } as never).alert, starts.toRow(start as never).alert], [1, 0, 0]);
   });
 
   it('files a late record under the stream time it arrived at', () => {

@@ -8,7 +8,7 @@ import type { SubBurst } from '../../topology/subBursts.ts';
 import { dateTimeSeconds, finite, flag, int32, uint32, uint64 } from './columns.ts';
 
 /** One row for a `JSONEachRow` insert. */
-export type Row = Record<string, string | number | string[] | number[]>;
+export type Row = Record<string, string | number | string[] | number[] | null>;
 
 /** Where one topic's records go in ClickHouse, and how a record becomes a row. */
 export interface TableMapping {
@@ -21,6 +21,13 @@ export interface TableMapping {
 
 function mapping<T>(topic: TopicId, table: string, toRow: (record: T, table: string) => Row): TableMapping {
   return { topic, table, toRow: ((record: T) => toRow(record, table)) as (record: never) => Row };
+}
+
+/** An ad window's `cancelledAtMs` for `Nullable(Int64)`: null stays null (absent in records older than the field). */
+function cancelledAt(table: string, value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  dateTimeSeconds(table, 'cancelledAtMs', value);
+  return value;
 }
 
 const keysOf = (map: Record<string, string>) => Object.keys(map);
@@ -92,18 +99,24 @@ export const TABLE_MAPPINGS: readonly TableMapping[] = [
     peak_rate_per_min: finite(t, 'peakRatePerMin', h.peakRatePerMin), baseline_rate_per_min: finite(t, 'baselineRatePerMin', h.baselineRatePerMin),
     intensity: finite(t, 'intensity', h.intensity), messages: uint64(t, 'messages', h.messages),
     top_emote_ids: h.topEmotes.map((e) => e.id), top_emote_counts: h.topEmotes.map((e) => uint64(t, 'topEmotes.count', e.count)),
+    // Records written before hype.avsc had `alert` decode without it (their writer's schema).
+    alert: flag(h.alert ?? false),
   })),
   mapping<HypeStart>('hypeStarts', 'hype_starts', (h, t) => ({
     room_id: h.roomId, channel: h.channel,
     begin_time: dateTimeSeconds(t, 'beginMs', h.beginMs), begin_ms: h.beginMs, messages: uint64(t, 'messages', h.messages),
     rate_per_min: finite(t, 'ratePerMin', h.ratePerMin), baseline_rate_per_min: finite(t, 'baselineRatePerMin', h.baselineRatePerMin),
     z_score: finite(t, 'zScore', h.zScore),
+    // The table's version (migration 0007): the announcement with alert = 1 wins over the first.
+    alert: flag(h.alert ?? false),
   })),
   mapping<AdWindow>('adWindows', 'ad_windows', (a, t) => ({
     room_id: a.roomId, channel: a.channel,
     start_time: dateTimeSeconds(t, 'startMs', a.startMs), start_ms: a.startMs, end_ms: a.endMs,
     score: finite(t, 'score', a.score), reason: a.reason,
     rate_per_min: finite(t, 'ratePerMin', a.ratePerMin), baseline_rate_per_min: finite(t, 'baselineRatePerMin', a.baselineRatePerMin),
+    // `cancelled` is the table's version (migration 0007): the cancellation wins over the window.
+    cancelled_at_ms: cancelledAt(t, a.cancelledAtMs), cancelled: flag((a.cancelledAtMs ?? null) !== null),
   })),
   mapping<StreamSnapshot>('streamSnapshots', 'stream_snapshots', (s, t) => ({
     user_id: s.userId, login: s.login, display_name: s.displayName,
