@@ -4,7 +4,7 @@ import { Session } from 'chdb';
 import { ConfigError } from '../core/errors.ts';
 import type { ChatMessage } from '../schemas/types.ts';
 import { chdbSql } from '../test/support/chdbSql.ts';
-import { insightDataSet, loadInsightData } from '../test/support/insightData.ts';
+import { adWindowsAsStored, insightDataSet, loadInsightData } from '../test/support/insightData.ts';
 import { INSIGHT_NAMES, insightParams, insightSql, isoSeconds, loadInsight, missingTables, runInsight, type InsightParams, type InsightRows } from './insights.ts';
 import { migrate } from './migrations.ts';
 import type { SqlRunner } from './sql.ts';
@@ -193,7 +193,9 @@ describe('insight queries on current ClickHouse (chdb), on a simulated week load
   });
 
   it('ad slots: audience × attention without hype; the all-hype hour is never recommended, though it has the most chat', () => {
-    const ads = data.adWindows.filter((a) => a.channel === data.channel && inPeriod(a.startMs));
+    // Cancelled windows are left out: a hype withdrew them.
+    const ads = adWindowsAsStored(data.adWindows).filter((a) => a.channel === data.channel && inPeriod(a.startMs) && a.cancelledAtMs === null);
+    assert.ok(inPeriod(data.planted.cancelledAd.startMs), 'the planted cancelled window is in the period');
     const cells = groupBy(minutes, (m) => `${dayOfWeek(m.windowStartMs)} ${hourOf(m.windowStartMs)}`);
     const all = { minutes: minutes.length, messages: minutes.reduce((n, m) => n + m.messages, 0), chatters: minutes.reduce((n, m) => n + m.chatters, 0) };
     const got = rows('ad_slots');

@@ -76,11 +76,12 @@ ORDER BY time DESC, channel
 LIMIT 100`, { span: 6, description: 'Chat rate far above the channel\'s baseline: when, how long, how intense.' }));
   row.addPanel(tablePanel('Ad windows', `
 SELECT start_time AS time, channel, intDiv(end_ms - start_ms, 1000) AS duration_s, round(score, 3) AS score, reason,
-  round(rate_per_min, 1) AS rate_per_min
+  round(rate_per_min, 1) AS rate_per_min,
+  if(cancelled = 1, toString(toDateTime(intDiv(ifNull(cancelled_at_ms, 0), 1000), 'UTC')), '') AS cancelled_at
 FROM ad_windows FINAL
 WHERE ${inChannels()} AND $__timeFilter(start_time)
 ORDER BY time DESC, channel
-LIMIT 100`, { span: 6, description: 'Moments the topology suggests for an ad: sustained attention, no hype interrupted.' }));
+LIMIT 100`, { span: 6, description: 'Moments the topology suggests for an ad: calm but attended chat, no hype interrupted. cancelled_at: a hype began inside the window there, so the rest of it is off.' }));
   return row;
 }
 
@@ -135,7 +136,7 @@ WHERE ${inChannels()} AND $__timeFilter(begin_time)
 ORDER BY time`),
     annotation('Ad windows', 'green', `
 SELECT start_time AS time, toDateTime(intDiv(end_ms, 1000), 'UTC') AS timeEnd,
-  concat(channel, ': ad window (', reason, ', score ', toString(round(score, 2)), ')') AS text, channel AS tags
+  concat(channel, ': ad window (', reason, ', score ', toString(round(score, 2)), ')', if(cancelled = 1, ', cancelled by a hype', '')) AS text, channel AS tags
 FROM ad_windows FINAL
 WHERE ${inChannels()} AND $__timeFilter(start_time)
 ORDER BY time`),

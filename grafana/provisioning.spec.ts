@@ -26,7 +26,7 @@ describe('Grafana provisioning (grafana/provisioning/, Grafana 11 file formats)'
     assert.deepEqual(file.providers.map((p) => [p.type, p.options.path]), [['file', '/var/lib/grafana/dashboards']]);
   });
 
-  it('has a hype alert rule on the ClickHouse data source: hype_starts table, time filter, one value per channel, firing above 0', () => {
+  it('has a hype alert rule on the ClickHouse data source: hype_starts table, alerts only, time filter, one value per channel, firing above 0', () => {
     const file = alertingFile();
     assert.equal(file.apiVersion, 1);
     const rule = file.groups[0]!.rules[0]!;
@@ -35,6 +35,7 @@ describe('Grafana provisioning (grafana/provisioning/, Grafana 11 file formats)'
     const { rawSql, fromSeconds, toSeconds } = hypeAlertQuery();
     assert.match(rawSql, /FROM hype_starts FINAL/);
     assert.match(rawSql, /\$__timeFilter\(begin_time\)/);
+    assert.match(rawSql, /\balert = 1\b/, 'only hypes that crossed the alert severity alert; highlights do not');
     assert.match(rawSql, /GROUP BY channel/);
     assert.deepEqual(referencedVariables(rawSql), [], 'alert queries have no dashboard variables');
     assert.ok(fromSeconds > 0 && fromSeconds <= 600 && toSeconds === 0, `looks back ${fromSeconds} s`);

@@ -43,6 +43,8 @@ describe('every dashboard query and the alert rule on current ClickHouse (chdb),
     const ctx = { fromMs: nowMs - fromSeconds * 1000, toMs: nowMs - toSeconds * 1000, intervalMs: 1000, variables: {} };
     const expected = hypeAlertExpectation(insight, ctx);
     assert.ok(expected.some((r) => r.channel === insight.channel), 'the planted hype is in the window');
+    assert.ok(insight.planted.highlightBeginMs >= ctx.fromMs && insight.planted.highlightBeginMs < ctx.toMs, 'the planted highlight is in the window');
+    assert.ok(!expected.some((r) => r.channel === insight.otherChannel), 'a highlight is not an alert');
     assertSameRows(await sql.rows(expandMacros(rawSql, ctx)), expected, 'hype alert');
     const quiet = { ...ctx, fromMs: ctx.fromMs - 86_400_000 * 3, toMs: ctx.toMs - 86_400_000 * 3 };
     assertSameRows(await sql.rows(expandMacros(rawSql, quiet)), hypeAlertExpectation(insight, quiet), 'hype alert, 3 days earlier');

@@ -7,6 +7,7 @@
 --                     audience × attention is chat activity relative to the channel's mean
 --   hype_share      = share of the cell's active minutes inside a hype (an ad would interrupt it)
 --   ad_window_share = share of the cell's active hours in which the topology suggested an ad window
+--                     (a window a hype cancelled does not count: the suggestion was withdrawn)
 --   score = audience_index × attention_index × (1 − hype_share) × (1 + ad_window_share / 2)
 -- recommended: score ≥ 0.5 (at least half as good as the channel's typical minute), hype_share
 -- < 0.5 (not dominated by hype) and at least {min_minutes} active minutes.
@@ -58,7 +59,7 @@ FROM (
             AND begin_time < toDateTime({until_seconds})
           ORDER BY begin_ms)) AS hype_end_ms,
         (SELECT groupArray(start_ms) FROM ad_windows FINAL
-          WHERE channel = {channel}
+          WHERE channel = {channel} AND cancelled = 0
             AND start_time >= toDateTime({until_seconds} - {since_seconds})
             AND start_time < toDateTime({until_seconds})) AS ad_start_ms
       FROM chat_rates FINAL

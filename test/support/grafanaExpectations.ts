@@ -3,7 +3,7 @@ import type { Dashboard } from '@grafana/schema';
 import type { SqlRunner } from '../../clickhouse/sql.ts';
 import { dashboardQueries, type DashboardQuery } from '../../grafana/queries.ts';
 import { expandMacros, type MacroContext } from '../../grafana/sqlMacros.ts';
-import type { InsightDataSet } from './insightData.ts';
+import { adWindowsAsStored, hypeStartsAsStored, type InsightDataSet } from './insightData.ts';
 import type { PipelineHealthData } from './pipelineHealthData.ts';
 
 // Expected rows of every dashboard query, computed in JavaScript from the records that were
@@ -48,7 +48,8 @@ function engagementExpectations(data: InsightDataSet, channels: ReadonlySet<stri
   // One row per identity (room, begin), the last one written winning, as FINAL collapses them.
   const uniqueHypes = [...new Map(data.hype.map((h) => [`${h.roomId} ${h.beginMs}`, h])).values()];
   const hypes = (ctx: MacroContext) => uniqueHypes.filter((h) => channels.has(h.channel) && inRange(ctx, h.beginMs));
-  const ads = (ctx: MacroContext) => data.adWindows.filter((a) => channels.has(a.channel) && inRange(ctx, a.startMs));
+  const storedAds = adWindowsAsStored(data.adWindows);
+  const ads = (ctx: MacroContext) => storedAds.filter((a) => channels.has(a.channel) && inRange(ctx, a.startMs));
   const changes = (ctx: MacroContext) => data.categoryChanges.filter((c) => channels.has(c.login) && inRange(ctx, c.observedAtMs));
   const events = (ctx: MacroContext) => data.events.filter((e) => channels.has(e.channel) && inRange(ctx, e.eventTimeMs));
   return {
@@ -71,6 +72,7 @@ function engagementExpectations(data: InsightDataSet, channels: ReadonlySet<stri
     })),
     'panel Ad windows': (ctx) => ads(ctx).map((a) => ({
       time: dateTime(sec(a.startMs)), channel: a.channel, duration_s: Math.floor((a.endMs - a.startMs) / 1000), score: round(a.score, 3), reason: a.reason, rate_per_min: round(a.ratePerMin, 1),
+      cancelled_at: a.cancelledAtMs === null ? '' : dateTime(sec(a.cancelledAtMs)),
     })),
     'panel Engagement by hour of week (UTC)': (ctx) => Array.from({ length: 24 }, (_, hour) => {
       const row: Row = { hour };
@@ -88,7 +90,7 @@ function engagementExpectations(data: InsightDataSet, channels: ReadonlySet<stri
       text: `${h.channel}: hype x${round(h.intensity, 1)}, peak ${round(h.peakRatePerMin)} msg/min`,
     })),
     'annotation Ad windows': (ctx) => ads(ctx).map((a) => ({
-      time: dateTime(sec(a.startMs)), timeEnd: dateTime(sec(a.endMs)), tags: a.channel, text: `${a.channel}: ad window (${a.reason}, score ${round(a.score, 2)})`,
+      time: dateTime(sec(a.startMs)), timeEnd: dateTime(sec(a.endMs)), tags: a.channel, text: `${a.channel}: ad window (${a.reason}, score ${round(a.score, 2)})${a.cancelledAtMs === null ? '' : ', cancelled by a hype'}`,
     })),
     'annotation Category changes': (ctx) => changes(ctx).map((c) => ({
       time: dateTime(sec(c.observedAtMs)), tags: c.login, text: `${c.login}: ${c.fromGameName} → ${c.toGameName} (risk ${round(c.riskScore, 2)})`,
@@ -128,10 +130,10 @@ function pipelineExpectations(insight: InsightDataSet, health: PipelineHealthDat
   };
 }
 
-/** The hype alert rule's expected rows: hype starts in the context's range, per channel. */
+/** The hype alert rule's expected rows: hypes announced as alerts that began in the context's range, per channel (highlights are not alerts). */
 export function hypeAlertExpectation(data: InsightDataSet, ctx: MacroContext): Row[] {
-  const uniqueStarts = [...new Map(data.hypeStarts.map((h) => [`${h.roomId} ${h.beginMs}`, h])).values()];
-  return groupRows(uniqueStarts.filter((h) => inRange(ctx, h.beginMs)), (h) => h.channel, (g) => ({ channel: g[0]!.channel, hypes: g.length }));
+  const alerts = hypeStartsAsStored(data.hypeStarts).filter((h) => h.alert && inRange(ctx, h.beginMs));
+  return groupRows(alerts, (h) => h.channel, (g) => ({ channel: g[0]!.channel, hypes: g.length }));
 }
 
 /**

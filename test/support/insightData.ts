@@ -6,7 +6,7 @@ import type { TopicId } from '../../schemas/catalogue.ts';
 import type { CategoryChange, ChatEvent, ChatMessage, Moderation, StreamSnapshot } from '../../schemas/types.ts';
 import { AdWindowOperator, type AdWindow } from '../../topology/adWindows.ts';
 import { ChatRateOperator, type ChatRate } from '../../topology/chatRate.ts';
-import { HypeOperator, hypeStartOf, type Hype, type HypeSignal, type HypeStart } from '../../topology/hype.ts';
+import { HypeOperator, type Hype, type HypeSignal, type HypeStart } from '../../topology/hype.ts';
 import { SubActivityOperator, type SubActivity } from '../../topology/subActivity.ts';
 import { SubBurstOperator, type SubBurst } from '../../topology/subBursts.ts';
 import { DEFAULT_TASK_WINDOWS } from '../../topology/tasks.ts';
@@ -49,7 +49,34 @@ export interface InsightDataSet {
     readonly oldCategoryChangeMs: number;
     /** An hour of week (ISO day 1 = Monday, UTC hour) covered end to end by a hype, with the week's busiest chat. */
     readonly allHypeHour: { readonly dayOfWeek: number; readonly hour: number; readonly beginMs: number; readonly endMs: number };
+    /** The all-hype hour's hype is announced as a highlight, then again as an alert; the other channel's hype 30 s later stays a highlight. */
+    readonly highlightBeginMs: number;
+    /** An ad window written, then written again cancelled by a hype that began inside it. */
+    readonly cancelledAd: { readonly startMs: number; readonly cancelledAtMs: number };
   };
+}
+
+/**
+ * One record per identity, as a table read with FINAL holds them: the announcement with
+ * `alert` wins over the one without (hype_starts' version), else the last one.
+ */
+export function hypeStartsAsStored(starts: readonly HypeStart[]): HypeStart[] {
+  const byIdentity = new Map<string, HypeStart>();
+  for (const s of starts) {
+    const key = `${s.roomId} ${s.beginMs}`;
+    if (!(byIdentity.get(key)?.alert && !s.alert)) byIdentity.set(key, s);
+  }
+  return [...byIdentity.values()];
+}
+
+/** One ad window per identity, as ad_windows read with FINAL holds them: the cancellation wins (the table's version), else the last one. */
+export function adWindowsAsStored(windows: readonly AdWindow[]): AdWindow[] {
+  const byIdentity = new Map<string, AdWindow>();
+  for (const a of windows) {
+    const key = `${a.roomId} ${a.startMs}`;
+    if (!(byIdentity.get(key)?.cancelledAtMs != null && a.cancelledAtMs == null)) byIdentity.set(key, a);
+  }
+  return [...byIdentity.values()];
 }
 
 const CHANNEL: SimulatedChannel = { login: 'pulse_insights', roomId: '424242', baselinePerSecond: 0.5 };
@@ -110,9 +137,21 @@ export function insightDataSet(): InsightDataSet {
   const allHypeHour = { dayOfWeek: 3, hour: 20, beginMs: at(8, 20), endMs: at(8, 21) };
   derived.hype.push({
     channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, peakMs: at(8, 20, 30), endMs: allHypeHour.endMs,
-    peakRatePerMin: 200, baselineRatePerMin: 30, intensity: 6.5, messages: 5400, topEmotes: [{ id: '25', count: 900 }],
+    peakRatePerMin: 200, baselineRatePerMin: 30, intensity: 6.5, messages: 5400, topEmotes: [{ id: '25', count: 900 }], alert: true,
   });
-  derived.hypeStarts.push({ channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, messages: 30, ratePerMin: 180, baselineRatePerMin: 30, zScore: 6 });
+  const plantedStart = { channel: CHANNEL.login, roomId: CHANNEL.roomId, beginMs: allHypeHour.beginMs, messages: 30, ratePerMin: 180, baselineRatePerMin: 30, zScore: 6, alert: false };
+  const highlightBeginMs = allHypeHour.beginMs + 30_000;
+  derived.hypeStarts.push(
+    plantedStart,
+    { channel: OTHER.login, roomId: OTHER.roomId, beginMs: highlightBeginMs, messages: 20, ratePerMin: 120, baselineRatePerMin: 18, zScore: 5.6, alert: false },
+    { ...plantedStart, zScore: 16, alert: true },
+  );
+  const cancelledAd = { startMs: at(8, 19, 30), cancelledAtMs: at(8, 19, 30, 40) };
+  const plantedAd: AdWindow = {
+    channel: CHANNEL.login, roomId: CHANNEL.roomId, startMs: cancelledAd.startMs, endMs: cancelledAd.startMs + MINUTE_MS, score: 0.4,
+    reason: 'planted: calm but attended', ratePerMin: 30, baselineRatePerMin: 30, cancelledAtMs: null,
+  };
+  derived.adWindows.push(plantedAd, { ...plantedAd, cancelledAtMs: cancelledAd.cancelledAtMs });
 
   const recentCategoryChangeMs = burstBeginMs - 8 * MINUTE_MS;
   const oldCategoryChangeMs = burstBeginMs - 43 * MINUTE_MS;
@@ -126,7 +165,7 @@ export function insightDataSet(): InsightDataSet {
     channel: CHANNEL.login, roomId: CHANNEL.roomId, otherChannel: OTHER.login,
     sinceSeconds: 7 * 86_400, untilSeconds: at(13, 0) / 1000,
     messages, events, moderation, ...derived, streamSnapshots, categoryChanges,
-    planted: { superfan: superfan.login, raid, burstBeginMs, giftBomb, recentCategoryChangeMs, oldCategoryChangeMs, allHypeHour },
+    planted: { superfan: superfan.login, raid, burstBeginMs, giftBomb, recentCategoryChangeMs, oldCategoryChangeMs, allHypeHour, highlightBeginMs, cancelledAd },
   };
 }
 
@@ -146,8 +185,7 @@ function runTopology(messages: readonly ChatMessage[], events: readonly ChatEven
   const signals = (out: HypeSignal[]) => {
     for (const signal of out) {
       if (signal.type === 'hype') hype.push(signal.hype);
-      const start = signal.type === 'bucket' ? hypeStartOf(signal) : null;
-      if (start) hypeStarts.push(start);
+      if (signal.type === 'start') hypeStarts.push(signal.start);
       adWindows.push(...ads.process(signal));
     }
   };
@@ -224,6 +262,17 @@ export async function loadInsightData(sql: SqlRunner, data: InsightDataSet): Pro
     const rows = records.map((r) => mapping.toRow(r as never));
     await insertRows(sql, mapping.table, rows);
     await insertRows(sql, mapping.table, rows.filter((_, i) => i % 7 === 0));
+  }
+  // Superseded records written again after their updates, as a sink that lost its partitions in
+  // a rebalance may still do: the versions of hype_starts (`alert`) and ad_windows (`cancelled`)
+  // must keep the update whatever the insert order.
+  const superseded: Array<[TopicId, readonly object[]]> = [
+    ['hypeStarts', data.hypeStarts.filter((s) => !s.alert && data.hypeStarts.some((u) => u.alert && u.roomId === s.roomId && u.beginMs === s.beginMs))],
+    ['adWindows', data.adWindows.filter((a) => a.cancelledAtMs === null && data.adWindows.some((u) => u.cancelledAtMs !== null && u.roomId === a.roomId && u.startMs === a.startMs))],
+  ];
+  for (const [topic, records] of superseded) {
+    const mapping = TABLE_MAPPINGS.find((m) => m.topic === topic)!;
+    await insertRows(sql, mapping.table, records.map((r) => mapping.toRow(r as never)));
   }
   // Early (non-final) results of some windows, inserted after the final ones: `is_final` is the
   // ReplacingMergeTree version, so FINAL must keep the final result whatever the insert order.
