@@ -35,8 +35,10 @@ usage: twitch-pulse <command> [options]
                            --out: the merged moments as a labels file for evaluate --labels
   tail TOPIC|ID [--channel LOGIN] [--kind K] [--since 10m | --from-beginning] [--json]
                            a topic's records as they arrive, decoded, one line each
-  analyze FILE|- [--window 60s] [--grace 5s]
-                           the topology in-process, no servers: JSON lines on stdout
+  analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]
+                           the topology in-process, no servers: JSON lines on stdout; reads raw
+                           IRC, TwitchDownloader and chat-downloader JSON, Chatterino logs and
+                           justlog/rustlog exports (format detected from the content)
   evaluate CHAT|- --labels LABELS [--lag 30s] [--format table|json] [--seed 1] [--draws 200]
                            the detectors of analyze scored against labelled highlights:
                            precision, recall, alerts, precision at K, ad windows against chance
