@@ -85,8 +85,10 @@ export interface HypeSettings {
   readonly warmupBuckets: number;
   /** Chat reacts after the moment: a hype's `beginMs` is its first bucket's start less this, ms. */
   readonly reactionLeadMs: number;
-  /** A hype whose peak score reaches this is an alert. */
+  /** A hype whose peak score reaches this is an alert… */
   readonly alertScore: number;
+  /** …unless the channel alerted less than this long before, ms of event time (alert fatigue: at most 6 an hour by default). */
+  readonly alertCooldownMs: number;
 }
 
 /**
@@ -96,7 +98,7 @@ export interface HypeSettings {
 export function hypeSettings(over: Partial<HypeSettings> = {}): HypeSettings {
   const s = {
     alpha: 0.05, clipDeviations: 2, relativeSpread: 0.2, shortMessageWeight: 2, enterScore: 5.5, exitScore: 3.3, exitBuckets: 2,
-    warmupBuckets: 18, reactionLeadMs: 10_000, alertScore: 15, ...over,
+    warmupBuckets: 18, reactionLeadMs: 10_000, alertScore: 15, alertCooldownMs: 600_000, ...over,
   };
   if (!(s.alpha > 0 && s.alpha <= 1)) throw new ConfigError('alpha', `must be in (0, 1], got ${s.alpha}`);
   if (!(s.clipDeviations > 0)) throw new ConfigError('clipDeviations', `must be > 0, got ${s.clipDeviations}`);
@@ -107,6 +109,7 @@ export function hypeSettings(over: Partial<HypeSettings> = {}): HypeSettings {
   if (!(Number.isInteger(s.warmupBuckets) && s.warmupBuckets >= 0)) throw new ConfigError('warmupBuckets', `must be an integer >= 0, got ${s.warmupBuckets}`);
   if (!(s.reactionLeadMs >= 0)) throw new ConfigError('reactionLeadMs', `must be >= 0 ms, got ${s.reactionLeadMs}`);
   if (!(s.alertScore >= s.enterScore)) throw new ConfigError('alertScore', `must be >= enterScore (${s.enterScore}), got ${s.alertScore}`);
+  if (!(s.alertCooldownMs >= 0)) throw new ConfigError('alertCooldownMs', `must be >= 0 ms, got ${s.alertCooldownMs}`);
   return Object.freeze(s);
 }
 
@@ -124,6 +127,8 @@ interface ChannelState {
   rateLevel: number;
   seen: number;
   lastStartMs: number;
+  /** Start of the bucket that made the channel's last alert (or -Infinity). */
+  lastAlertMs: number;
   sizeMs: number;
   hype: OpenHype | null;
 }
@@ -136,7 +141,7 @@ interface ChannelState {
  * `clipDeviations` deviations, so a busy minute does not hide the next moment. The score is
  * (x − b) / √(b + (κ·b)²): counting noise for quiet channels, a relative spread for busy ones.
  * A hype begins at `enterScore`, ends after `exitBuckets` buckets below `exitScore`, and is an
- * alert once its peak reaches `alertScore`. Its `beginMs` is moved back by the reaction lead,
+ * alert once its peak reaches `alertScore`, at most one alert per `alertCooldownMs` per channel. Its `beginMs` is moved back by the reaction lead,
  * since chat rises after the moment it reacts to. Buckets missing from the input count as empty.
  *
  * Input: final chat-rate windows of one size (10 s by default), in window order per channel.
@@ -156,7 +161,7 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
   restore(state: unknown): void {
     this.channels.clear();
     for (const [k, v] of state as Map<string, ChannelState>) {
-      if (typeof v.level === 'number' && typeof v.rateLevel === 'number') this.channels.set(k, v);
+      if (typeof v.level === 'number' && typeof v.rateLevel === 'number') this.channels.set(k, { ...v, lastAlertMs: v.lastAlertMs ?? -Infinity });
     }
   }
 
@@ -164,7 +169,7 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
     if (rate.early) return [];
     let st = this.channels.get(rate.roomId);
     if (!st) {
-      st = { channel: rate.channel, roomId: rate.roomId, level: -1, rateLevel: 0, seen: 0, lastStartMs: rate.windowStartMs - rate.sizeMs, sizeMs: rate.sizeMs, hype: null };
+      st = { channel: rate.channel, roomId: rate.roomId, level: -1, rateLevel: 0, seen: 0, lastAlertMs: -Infinity, lastStartMs: rate.windowStartMs - rate.sizeMs, sizeMs: rate.sizeMs, hype: null };
       this.channels.set(rate.roomId, st);
     }
     if (rate.windowStartMs <= st.lastStartMs) return [];
@@ -198,7 +203,7 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
       st.hype = {
         onsetMs: startMs, peakMs: startMs, peakRate: messages * perMin, peakScore: score, baselineRate: rateLevel * perMin,
         firstMessages: messages, firstRate: messages * perMin, messages: 0, messagesToLastAbove: 0, emotes: new Map(), below: 0,
-        lastAboveEndMs: endMs, alerted: score >= s.alertScore,
+        lastAboveEndMs: endMs, alerted: this.alerts(st, startMs, score),
       };
     }
     out.push({
@@ -218,7 +223,7 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
       h.peakScore = score;
       h.peakRate = messages * perMin;
       h.peakMs = startMs;
-      if (!h.alerted && score >= s.alertScore) {
+      if (!h.alerted && this.alerts(st, startMs, score)) {
         h.alerted = true;
         out.push({ type: 'start', start: this.announce(st, h) });
       }
@@ -231,6 +236,13 @@ export class HypeOperator implements StreamOperator<ChatRate, HypeSignal> {
       h.lastAboveEndMs = endMs;
       h.messagesToLastAbove = h.messages;
     }
+  }
+
+  /** Whether a bucket scoring `score` at `startMs` raises an alert; remembers it when it does. */
+  private alerts(st: ChannelState, startMs: number, score: number): boolean {
+    if (score < this.settings.alertScore || startMs - st.lastAlertMs < this.settings.alertCooldownMs) return false;
+    st.lastAlertMs = startMs;
+    return true;
   }
 
   private learn(st: ChannelState, weighted: number, messages: number): void {
