@@ -122,6 +122,16 @@ describe('twitch-pulse evaluate (the CLI, no servers)', () => {
     assert.match(run.stdout, /^\(all\) +0\.38 +1 +1 +2\.6 /m);
   });
 
+  it('reads the chat-log formats analyze reads, --channel naming the channel where the log does not', () => {
+    // test/fixtures/chatlogs/chat-downloader.json: chat-downloader JSON, whose messages name no channel.
+    const run = evaluate(join(REPO_ROOT, 'test/fixtures/chatlogs/chat-downloader.json'), '--labels', labels, '--channel', 'Alpha', '--format', 'json');
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as Record<string, any>;
+    assert.deepEqual(Object.keys(out.channels), ['alpha', 'beta', 'gamma']);
+    assert.ok(out.channels.alpha.hours > 0, 'the log\'s messages count for alpha');
+    assert.equal(out.channels.alpha.labels, 1);
+  });
+
   it('refuses a bad labels file naming the file and line, exit 2', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, `channel,start,end\nalpha,${T0},${T0 + 1}\nalpha,yesterday,${T0}\n`);
@@ -132,7 +142,7 @@ describe('twitch-pulse evaluate (the CLI, no servers)', () => {
   });
 
   it('refuses a wrong command line with usage, exit 2, and too few draws, exit 1', () => {
-    for (const args of [[chat], [chat, '--labels', labels, '--lags', '30s'], [chat, '--labels', labels, '--format', 'yaml']]) {
+    for (const args of [[chat], [chat, '--labels', labels, '--lags', '30s'], [chat, '--labels', labels, '--format', 'yaml'], [chat, '--labels', labels, '--channel', '#alpha']]) {
       const run = evaluate(...args);
       assert.equal(run.status, 2, args.join(' '));
       assert.match(run.stderr, /usage: twitch-pulse/);

@@ -10,8 +10,8 @@ import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
 import { analyzeChat } from './chatInput.ts';
 import { renderTable, type TableColumn } from './render/table.ts';
 
-const USAGE = 'usage: twitch-pulse evaluate CHAT|- --labels LABELS [--lag 30s] [--window 60s] [--grace 5s] [--format table|json] [--seed 1] [--draws 200]';
-const OPTIONS = ['labels', 'lag', 'window', 'grace', 'format', 'seed', 'draws'];
+const USAGE = 'usage: twitch-pulse evaluate CHAT|- --labels LABELS [--lag 30s] [--window 60s] [--grace 5s] [--channel LOGIN] [--format table|json] [--seed 1] [--draws 200]';
+const OPTIONS = ['labels', 'lag', 'window', 'grace', 'channel', 'format', 'seed', 'draws'];
 
 /** The fewest random placements the chance baseline is averaged over. */
 const MIN_DRAWS = 200;
@@ -21,7 +21,8 @@ const MIN_DRAWS = 200;
  * (read by {@link analyzeChat}, exactly as `analyze` reads it) and scores their hypes and ad
  * windows against human-labelled highlights with {@link evaluateDetectors}, per channel and in
  * total; a table on stdout, or with `--format json` one JSON object. The labels file is read
- * (and refused, if bad) before the chat. Progress on stderr as for `analyze`.
+ * (and refused, if bad) before the chat. `--channel` names the channel for chat logs that do not,
+ * as for `analyze`. Progress on stderr as for `analyze`.
  *
  * @throws UsageError for a wrong command line; InputFormatError for a bad labels file (exit 2);
  *   ConfigError for a bad duration, seed or draw count.
@@ -36,6 +37,8 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
   const lagMs = parseDurationMs(stringOption(args, 'lag', '30s')!, 'lag');
   const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
   const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
+  const channel = stringOption(args, 'channel');
+  if (channel !== undefined && !/^[a-z0-9_]{1,25}$/i.test(channel)) throw new UsageError(`--channel must be a Twitch login (a-z, 0-9, _), got ${JSON.stringify(channel)}`);
   const format = stringOption(args, 'format', 'table')!;
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${JSON.stringify(format)}`);
   const seed = integerOption(args, 'seed', 1, 0);
@@ -63,7 +66,7 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
     moderation: (m, raw, at) => operators.moderation(m, raw, at),
     malformed: (raw, error, at) => operators.malformed(raw, error, at),
   };
-  await analyzeChat(chatFile, sink, { progress: new Progress('evaluate', { unit: 'lines' }) });
+  await analyzeChat(chatFile, sink, { progress: new Progress('evaluate', { unit: 'lines' }), channel });
   analysis.finish();
 
   const evaluation = evaluateDetectors({ hypes, adWindows, spans, labels, lagMs, seed, draws });
