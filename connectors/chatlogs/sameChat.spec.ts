@@ -43,7 +43,7 @@ describe('the same chat in every format', async () => {
 
   it('is a real test: the simulation has messages, bits, emotes and sub activity', () => {
     assert.ok(messages.length > 1000 && events.length > 5);
-    assert.ok(rates(irc, true).some((r) => r.bits > 0 && (r.topEmotes as unknown[]).length > 0));
+    assert.ok(rates(irc, true).some((r) => (r.bits as number) > 0 && (r.topEmotes as unknown[]).length > 0));
     assert.ok(subs(irc).length > 0);
   });
 
