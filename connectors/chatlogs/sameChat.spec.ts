@@ -9,7 +9,8 @@ import { readChatLog } from './readChatLog.ts';
 
 // Ten simulated minutes of one busy channel, with gift bombs, subs and raids, written out in each
 // log format the way its tool would write it; analysed, every format must give the chat-rate
-// windows the raw IRC gives (and the sub activity, where the format carries events).
+// windows the raw IRC gives (and the sub activity, where the format carries events). Emotes are
+// compared by id and count: their names are learned from raw IRC lines only.
 const START_MS = Date.parse('2024-03-05T19:00:00Z');
 const channel = simulatedChannels(2)[1]!;
 const lines = [...simulateChat({ channels: [channel], startMs: START_MS, durationMs: 10 * 60_000, seed: 23, giftBombChancePerSecond: 1 / 120 })];
@@ -34,7 +35,7 @@ async function analyze(text: string, fileName?: string, channelLogin?: string) {
 }
 
 const rates = (out: AnalyzeRecord[], withEmotes: boolean) =>
-  out.filter((r) => r.kind === 'chat_rate').map((r) => ({ channel: r.channel, windowStart: r.windowStart, messages: r.messages, chatters: r.chatters, bits: r.bits, ...(withEmotes ? { topEmotes: r.topEmotes } : {}) }));
+  out.filter((r) => r.kind === 'chat_rate').map((r) => ({ channel: r.channel, windowStart: r.windowStart, messages: r.messages, chatters: r.chatters, bits: r.bits, ...(withEmotes ? { topEmotes: (r.topEmotes as Array<{ id: string; count: number }>).map(({ id, count }) => ({ id, count })) } : {}) }));
 const subs = (out: AnalyzeRecord[]) => out.filter((r) => r.kind === 'sub_activity').map(({ roomId: _r, ...rest }) => rest);
 const summaryOf = (out: AnalyzeRecord[]) => out[out.length - 1]!;
 
