@@ -47,13 +47,17 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   const analysis = new Analysis((record) => {
     seen[record.kind] = (seen[record.kind] ?? 0) + 1;
     if (record.kind === 'hype') {
-      console.log(`HYPE      #${record.channel}  ${time(record.beginMs)}–${time(record.endMs)}  peak ${Math.round(record.peakRatePerMin as number)}/min vs baseline ${Math.round(record.baselineRatePerMin as number)}/min (${record.intensity} σ)  ${(record.topEmotes as Array<{ id: string }>).map((e) => e.id).join(' ')}`);
+      console.log(`${record.alert ? 'HYPE (ALERT)' : 'HYPE'.padEnd(12)} #${record.channel}  ${time(record.beginMs)}–${time(record.endMs)}  peak ${Math.round(record.peakRatePerMin as number)}/min vs baseline ${Math.round(record.baselineRatePerMin as number)}/min (${record.intensity} σ)  ${(record.topEmotes as Array<{ id: string; name: string | null }>).map((e) => e.name ?? e.id).join(' ')}`);
     } else if (record.kind === 'sub_burst') {
-      console.log(`SUB BURST #${record.channel}  ${time(record.beginMs)}–${time(record.endMs)}  ${record.contributions} subs from ${record.distinctContributors} people, ${record.giftedSubs} gifted`);
+      console.log(`SUB BURST    #${record.channel}  ${time(record.beginMs)}–${time(record.endMs)}  ${record.contributions} subs from ${record.distinctContributors} people, ${record.giftedSubs} gifted`);
+    } else if (record.kind === 'ad_window' && record.cancelledAtMs !== null) {
+      // The same window again: a hype began inside it (issue #19).
+      seen.cancelled = (seen.cancelled ?? 0) + 1;
+      console.log(`AD CANCEL    #${record.channel}  ${time(record.startMs)}–${time(record.endMs)}  a hype began at ${time(record.cancelledAtMs)}: the rest of the window is off`);
     } else if (record.kind === 'ad_window') {
-      console.log(`AD SLOT   #${record.channel}  ${time(record.startMs)}–${time(record.endMs)}  score ${record.score}: ${record.reason}`);
+      console.log(`AD SLOT      #${record.channel}  ${time(record.startMs)}–${time(record.endMs)}  score ${record.score}: ${record.reason}`);
     } else if (record.kind === 'summary') {
-      console.log(`\n${record.lines} lines (${record.messages} messages) analysed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${seen.chat_rate ?? 0} chat-rate windows, ${seen.hype ?? 0} hypes, ${seen.sub_burst ?? 0} sub bursts, ${seen.ad_window ?? 0} ad slots.`);
+      console.log(`\n${record.lines} lines (${record.messages} messages) analysed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${seen.chat_rate ?? 0} chat-rate windows, ${seen.hype ?? 0} hypes, ${seen.sub_burst ?? 0} sub bursts, ${(seen.ad_window ?? 0) - (seen.cancelled ?? 0)} ad slots (${seen.cancelled ?? 0} cancelled by a hype).`);
       console.log('Next: `npx twitch-pulse analyze FILE` on recorded chat, or `npm test` to run the real stack.');
     }
   }, { windowMs: 60_000, graceMs: 5_000 });

@@ -1,5 +1,6 @@
 import type { ChatRecordSink, IngestStats } from '../connectors/twitch/chatIngest.ts';
 import { emptyIngestStats } from '../connectors/twitch/chatIngest.ts';
+import { EmoteNameBook } from '../connectors/twitch/emoteNames.ts';
 import type { ChatEvent, ChatMessage } from '../schemas/types.ts';
 import { AdWindowOperator, adWindowSettings, type AdWindow, type AdWindowSettings } from './adWindows.ts';
 import { ChatRateOperator, type ChatRate } from './chatRate.ts';
@@ -41,6 +42,8 @@ export class Analysis implements ChatRecordSink {
   private readonly hype: HypeOperator;
   private readonly ads: AdWindowOperator;
   private readonly bursts = new SubBurstOperator();
+  /** Emote names from the messages seen, put beside the ids of `topEmotes` (issue #19). */
+  private readonly emoteNames = new EmoteNameBook();
 
   constructor(private readonly emit: (record: AnalyzeRecord) => void, options: AnalyzeOptions = {}) {
     const graceMs = options.graceMs ?? 5_000;
@@ -54,7 +57,8 @@ export class Analysis implements ChatRecordSink {
     this.buckets = new ChatRateOperator(tumblingWindows({ sizeMs: options.hypeBucketMs ?? 10_000, graceMs }));
   }
 
-  message(m: ChatMessage): void {
+  message(m: ChatMessage, raw?: string | Buffer): void {
+    if (raw !== undefined && m.emotes.length > 0) this.emoteNames.learn(raw, m.text);
     this.rateOut(this.rates.process(m));
     this.bucketOut(this.buckets.process(m));
   }
@@ -91,7 +95,7 @@ export class Analysis implements ChatRecordSink {
       this.emit({
         kind: 'chat_rate', channel: r.channel, roomId: r.roomId, windowStart: r.windowStartMs, windowEnd: r.windowEndMs,
         messages: r.messages, chatters: r.chatters, firstTimeChatters: r.firstTimeChatters, emoteOnlyMessages: r.emoteOnlyMessages,
-        bits: r.bits, topEmotes: r.topEmotes,
+        bits: r.bits, topEmotes: this.emoteNames.named(r.topEmotes),
       });
     }
   }
@@ -102,7 +106,7 @@ export class Analysis implements ChatRecordSink {
 
   private signalOut(signals: HypeSignal[]): void {
     for (const signal of signals) {
-      if (signal.type === 'hype') this.emit({ kind: 'hype', ...signal.hype });
+      if (signal.type === 'hype') this.emit({ kind: 'hype', ...signal.hype, topEmotes: this.emoteNames.named(signal.hype.topEmotes) });
       for (const ad of this.ads.process(signal)) this.adOut(ad);
     }
   }

@@ -1,7 +1,7 @@
 import { ChatIngester, type ChatRecordSink } from '../twitch/chatIngest.ts';
 import { LiveTopology } from '../../topology/live.ts';
 import type { ChatMessage } from '../../schemas/types.ts';
-import { emoteNames } from './emoteNames.ts';
+import { emoteNames } from '../twitch/emoteNames.ts';
 import { WallFeed, type StatusUpdate, type WallUpdate } from './feed.ts';
 
 /** Settings of an {@link InProcessWall}. */
@@ -75,7 +75,7 @@ export class InProcessWall {
     this.publish(updates);
   }
 
-  /** Early updates and a fresh status, published at once; returns the status. */
+  /** Early updates, a fresh status and the ad windows whose state changed, published at once; returns the status. */
   tick(): StatusUpdate {
     this.topology.tick();
     const now = this.clock();
@@ -90,10 +90,11 @@ export class InProcessWall {
       nowMs: (this.options.eventClock ?? this.clock)(),
       messagesPerSec: Math.round(perSec * 10) / 10,
       windowsOut: this.topology.windowsOut,
-      hypes: this.topology.hypesInProgress.map((h) => `#${h.channel} ${Math.round(h.ratePerMin)}/min`),
+      hypes: this.topology.hypesInProgress.map((h) => `#${h.channel} ${Math.round(h.ratePerMin)}/min${h.alert ? ' ALERT' : ''}`),
     });
     this.status = status;
-    this.pending.push(status);
+    // Ad windows that the passing time moved (soon, now, passed) go out with the status.
+    this.pending.push(status, ...this.feed.due());
     this.flush();
     return status;
   }
