@@ -170,7 +170,7 @@ export async function wallCommand(argv: readonly string[]): Promise<number> {
   const printer = statusPrinter(positiveNumber(args, 'status-every', '10') * 1000);
   const tick = setInterval(() => {
     const status = feed.setStatus({ mode: 'kafka', nowMs: Date.now(), messagesPerSec: source.messagesPerSec(), windowsOut: source.stats.windowsOut, hypes: [] });
-    server.publish([status]);
+    server.publish([status, ...feed.due()]);
     printer.print(statusLine(status, `  records ${source.stats.records.toLocaleString('en-US')}${source.stats.skipped ? `, skipped ${source.stats.skipped}` : ''}`));
   }, 1_000);
   await untilSignal();

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AdWindow } from '../../topology/adWindows.ts';
 import type { ChatRate } from '../../topology/chatRate.ts';
+import type { HypeStart } from '../../topology/hype.ts';
 import { event } from '../../topology/testkit.ts';
-import { WallFeed, type FeedUpdate, type RateUpdate } from './feed.ts';
+import { WallFeed, adState, type AdUpdate, type FeedUpdate, type HypeUpdate, type RateUpdate, type WallUpdate } from './feed.ts';
 
 const T = 1_700_000_000_000;
 const HOSTILE = '<img src=x onerror="window.__pwned=1"></script>\u2028\n"\'';
@@ -13,6 +15,17 @@ function rate(over: Partial<ChatRate>): ChatRate {
     firstTimeChatters: 0, emoteOnlyMessages: 0, bits: 0, topEmotes: [], early: false, ...over,
   };
 }
+
+function adWindow(over: Partial<AdWindow>): AdWindow {
+  return { channel: 'chan', roomId: '1', startMs: T, endMs: T + 60_000, score: 0.5, reason: 'calm but attended', ratePerMin: 30, baselineRatePerMin: 30, cancelledAtMs: null, ...over };
+}
+
+function hypeStart(over: Partial<HypeStart>): HypeStart {
+  return { channel: 'chan', roomId: '1', beginMs: T, messages: 80, ratePerMin: 480, baselineRatePerMin: 60, zScore: 8, alert: false, ...over };
+}
+
+const ads = (updates: readonly WallUpdate[]) => updates.filter((u): u is AdUpdate => u.type === 'ad').map((u) => [u.startMs, u.state, u.cancelledAtMs]);
+const hypes = (updates: readonly WallUpdate[]) => updates.filter((u): u is HypeUpdate => u.type === 'hype').map((u) => [u.beginMs, u.endMs, u.alert]);
 
 function feedAt(nowMs: number, options = {}) {
   let now = nowMs;
@@ -74,10 +87,10 @@ describe('WallFeed', () => {
 
   it('shows a hype in progress until its final result, and ignores progress of an ended hype', () => {
     const { feed } = feedAt(T);
-    const progress = { channel: 'chan', roomId: '1', beginMs: T, ratePerMin: 600, peakRatePerMin: 600, baselineRatePerMin: 60, messages: 100, topEmotes: [{ id: '25', count: 9 }], early: true };
+    const progress = { channel: 'chan', roomId: '1', beginMs: T, ratePerMin: 600, peakRatePerMin: 600, baselineRatePerMin: 60, messages: 100, topEmotes: [{ id: '25', count: 9 }], alert: false, early: true };
     assert.equal(feed.hypeProgress(progress).length, 1);
     feed.nameEmote('25', 'Kappa');
-    const final = feed.hype({ channel: 'chan', roomId: '1', beginMs: T, peakMs: T, endMs: T + 20_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 5, messages: 200, topEmotes: [{ id: '25', count: 20 }] });
+    const final = feed.hype({ channel: 'chan', roomId: '1', beginMs: T, peakMs: T, endMs: T + 20_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 5, messages: 200, topEmotes: [{ id: '25', count: 20 }], alert: false });
     assert.deepEqual(final.map((u) => u.type === 'hype' && [u.endMs, u.topEmotes]), [[T + 20_000, [{ id: '25', name: 'Kappa', count: 20 }]]]);
     assert.deepEqual(feed.hypeProgress(progress), []);
     assert.equal(feed.hypeProgress({ ...progress, beginMs: T + 60_000 }).length, 1, 'a later hype shows again');
@@ -85,9 +98,9 @@ describe('WallFeed', () => {
 
   it('shows a hype start from Kafka as a hype in progress, unless its end arrived first', () => {
     const { feed } = feedAt(T + 12_000);
-    const start = { channel: 'chan', roomId: '1', beginMs: T, messages: 80, ratePerMin: 480, baselineRatePerMin: 60, zScore: 28 };
+    const start = { channel: 'chan', roomId: '1', beginMs: T, messages: 80, ratePerMin: 480, baselineRatePerMin: 60, zScore: 28, alert: false };
     assert.deepEqual(feed.hypeStart(start).map((u) => u.type === 'hype' && [u.beginMs, u.endMs, u.ratePerMin, u.messages]), [[T, null, 480, 80]]);
-    feed.hype({ channel: 'chan', roomId: '1', beginMs: T, peakMs: T, endMs: T + 20_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 5, messages: 200, topEmotes: [] });
+    feed.hype({ channel: 'chan', roomId: '1', beginMs: T, peakMs: T, endMs: T + 20_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 5, messages: 200, topEmotes: [], alert: false });
     assert.deepEqual(feed.hypeStart(start), [], 'a start read after its end changes nothing');
   });
 
@@ -102,5 +115,78 @@ describe('WallFeed', () => {
     const [r] = feed.chatRate(rate({ channel: HOSTILE, topEmotes: [{ id: 'e"1', count: 2 }, { id: '<b>', count: 1 }] }));
     assert.deepEqual((r as RateUpdate).topEmotes, [{ id: 'e"1', name: HOSTILE, count: 2 }, { id: '<b>', name: '<b>', count: 1 }]);
     assert.equal((r as RateUpdate).channel, HOSTILE);
+  });
+
+  it('decides where an ad window stands: soon, now from its start, passed at its end, held in hype, cancelled', () => {
+    const ad = { startMs: T, endMs: T + 60_000, cancelledAtMs: null };
+    const rows: Array<[number, boolean, string]> = [
+      [T - 1, false, 'soon'], [T, false, 'now'], [T + 59_999, false, 'now'], [T + 60_000, false, 'passed'],
+      [T - 1, true, 'soon'], [T, true, 'held'], [T + 59_999, true, 'held'], [T + 60_000, true, 'passed'],
+    ];
+    for (const [nowMs, inHype, expected] of rows) assert.equal(adState(ad, nowMs, inHype), expected, `${nowMs - T} ms, in hype ${inHype}`);
+    assert.equal(adState({ ...ad, cancelledAtMs: T + 20_000 }, T + 30_000, false), 'cancelled');
+  });
+
+  it('never shows an ad window as current while its channel is in hype, and shows it again once the hype ends', () => {
+    const { feed, setNow } = feedAt(T - 5_000);
+    assert.deepEqual(ads(feed.adWindow(adWindow({}))), [[T, 'soon', null]]);
+    assert.deepEqual(feed.due(), [], 'nothing changed');
+    setNow(T + 10_000);
+    assert.deepEqual(ads(feed.due()), [[T, 'now', null]]);
+    // The hype starts inside the window; its cancellation comes later (a bucket and its grace).
+    const started = feed.hypeStart(hypeStart({ beginMs: T + 5_000 }));
+    assert.deepEqual([hypes(started), ads(started)], [[[T + 5_000, null, false]], [[T, 'held', null]]], 'the hype update carries the held window');
+    assert.deepEqual(feed.due(), []);
+    assert.deepEqual(ads(feed.snapshot()), [[T, 'held', null]]);
+    assert.ok(!feed.snapshot().some((u) => u.type === 'ad' && u.state === 'now'));
+    const ended = feed.hype({ channel: 'chan', roomId: '1', beginMs: T + 5_000, peakMs: T + 5_000, endMs: T + 20_000, peakRatePerMin: 480, baselineRatePerMin: 60, intensity: 8, messages: 90, topEmotes: [], alert: false });
+    assert.deepEqual(ads(ended), [[T, 'now', null]]);
+    setNow(T + 60_000);
+    assert.deepEqual(ads(feed.due()), [[T, 'passed', null]]);
+  });
+
+  it('holds an in-process window while a hype is in progress there, not on another channel', () => {
+    const { feed } = feedAt(T + 1_000);
+    feed.adWindow(adWindow({}));
+    feed.adWindow(adWindow({ channel: 'other', roomId: '2' }));
+    const progress = { channel: 'chan', roomId: '1', beginMs: T, ratePerMin: 600, peakRatePerMin: 600, baselineRatePerMin: 60, messages: 100, topEmotes: [], alert: false, early: true };
+    assert.deepEqual(ads(feed.hypeProgress(progress)), [[T, 'held', null]]);
+    assert.deepEqual(feed.snapshot().filter((u): u is AdUpdate => u.type === 'ad').map((u) => [u.roomId, u.state]), [['1', 'held'], ['2', 'now']]);
+  });
+
+  it('replaces a window by its cancellation, and keeps the cancellation over a late copy of the window or an older window', () => {
+    const { feed } = feedAt(T + 30_000);
+    feed.adWindow(adWindow({}));
+    assert.deepEqual(ads(feed.adWindow(adWindow({ cancelledAtMs: T + 20_000 }))), [[T, 'cancelled', T + 20_000]]);
+    assert.deepEqual(feed.adWindow(adWindow({})), [], 'the uncancelled window again');
+    assert.deepEqual(feed.adWindow(adWindow({ startMs: T - 600_000, endMs: T - 540_000 })), [], 'an older window');
+    assert.deepEqual(ads(feed.snapshot()), [[T, 'cancelled', T + 20_000]]);
+    assert.deepEqual(ads(feed.adWindow(adWindow({ startMs: T + 600_000, endMs: T + 660_000 }))), [[T + 600_000, 'soon', null]], 'a later window replaces it');
+    const { cancelledAtMs: _, ...older } = adWindow({ roomId: '3' });
+    assert.deepEqual(ads(feed.adWindow(older as AdWindow)), [[T, 'now', null]], 'a record written before cancelledAtMs existed');
+  });
+
+  it('shows a hype that is not an alert as a highlight, and its second announcement as an alert that stays one', () => {
+    const { feed } = feedAt(T + 12_000);
+    assert.deepEqual(hypes(feed.hypeStart(hypeStart({}))), [[T, null, false]]);
+    assert.deepEqual(hypes(feed.hypeStart(hypeStart({ zScore: 16, alert: true }))), [[T, null, true]]);
+    assert.deepEqual(hypes(feed.hypeStart(hypeStart({}))), [[T, null, true]], 'the first announcement read again does not undo the alert');
+    const progress = { channel: 'chan', roomId: '2', beginMs: T, ratePerMin: 600, peakRatePerMin: 600, baselineRatePerMin: 60, messages: 100, topEmotes: [], alert: false, early: false };
+    assert.deepEqual(hypes(feed.hypeProgress(progress)), [[T, null, false]]);
+    assert.deepEqual(hypes(feed.hypeProgress({ ...progress, alert: true })), [[T, null, true]]);
+    const ended = feed.hype({ channel: 'chan', roomId: '2', beginMs: T, peakMs: T, endMs: T + 30_000, peakRatePerMin: 900, baselineRatePerMin: 60, intensity: 20, messages: 300, topEmotes: [], alert: true });
+    assert.deepEqual(hypes(ended), [[T, T + 30_000, true]]);
+    const { alert: _, ...older } = { channel: 'chan', roomId: '4', beginMs: T, peakMs: T, endMs: T + 30_000, peakRatePerMin: 900, baselineRatePerMin: 60, intensity: 20, messages: 300, topEmotes: [], alert: true };
+    assert.deepEqual(hypes(feed.hype(older as never)), [[T, T + 30_000, false]], 'a record written before alert existed');
+  });
+
+  it('labels each rate with what it is over: the chat-rate window (open or closed) and the hype bucket', () => {
+    const { feed } = feedAt(T + 4_000);
+    assert.equal((feed.chatRate(rate({ early: true }))[0] as RateUpdate).rateLabel, 'msgs/min, open 10 s window so far');
+    assert.equal((feed.chatRate(rate({}))[0] as RateUpdate).rateLabel, 'msgs/min, last 10 s window');
+    assert.equal((feed.chatRate(rate({ sizeMs: 60_000, windowEndMs: T + 60_000 }))[0] as RateUpdate).rateLabel, 'msgs/min, last 1 min window');
+    const progress = { channel: 'chan', roomId: '1', beginMs: T, ratePerMin: 600, peakRatePerMin: 600, baselineRatePerMin: 60, messages: 100, topEmotes: [], alert: false, early: false };
+    assert.equal((feed.hypeProgress(progress)[0] as HypeUpdate).rateLabel, 'msgs/min, last closed 10 s bucket');
+    assert.equal((feed.hypeStart(hypeStart({ roomId: '2' }))[0] as HypeUpdate).rateLabel, 'msgs/min, the 10 s bucket that began it');
   });
 });

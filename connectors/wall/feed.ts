@@ -23,6 +23,8 @@ export interface RateUpdate {
   readonly chatters: number;
   /** Messages per minute: over the whole window when final, over its elapsed part when early. */
   readonly ratePerMin: number;
+  /** What `ratePerMin` is over, for the label beside it (the hype card's rate is over another span). */
+  readonly rateLabel: string;
   readonly topEmotes: readonly WallEmote[];
   readonly early: boolean;
 }
@@ -36,10 +38,14 @@ export interface HypeUpdate {
   /** Null while the hype is in progress. */
   readonly endMs: number | null;
   readonly ratePerMin: number;
+  /** What `ratePerMin` is over: a closed 10 s bucket, not the chat-rate panel's window. */
+  readonly rateLabel: string;
   readonly peakRatePerMin: number;
   readonly baselineRatePerMin: number;
   readonly messages: number;
   readonly topEmotes: readonly WallEmote[];
+  /** Crossed the alert severity: shown as an alert; otherwise a highlight. Never goes back to false for one hype. */
+  readonly alert: boolean;
   readonly early: boolean;
 }
 
@@ -59,7 +65,14 @@ export interface FeedUpdate {
   readonly detail: string;
 }
 
-/** A channel's latest ad-window suggestion. */
+/**
+ * Where an ad window stands for the wall: `soon` before its start, `now` inside it, `held`
+ * inside it while the channel is in hype (never shown as "AD NOW"), `passed` after it, and
+ * `cancelled` once a hype began inside it.
+ */
+export type AdState = 'soon' | 'now' | 'held' | 'passed' | 'cancelled';
+
+/** A channel's latest ad-window suggestion and where it stands. */
 export interface AdUpdate {
   readonly type: 'ad';
   readonly channel: string;
@@ -68,6 +81,24 @@ export interface AdUpdate {
   readonly endMs: number;
   readonly score: number;
   readonly reason: string;
+  /** When a hype began inside the window and cancelled the rest of it, epoch ms; else null. */
+  readonly cancelledAtMs: number | null;
+  readonly state: AdState;
+}
+
+/**
+ * Where an ad window stands at `nowMs`: the decision behind the ad panel's badge. A window is
+ * never `now` while its channel is in hype: the operator cancels a window a hype begins in,
+ * but that update comes a bucket and its grace later (on Kafka also on another topic), and a
+ * hype in progress is reason enough not to run an ad.
+ *
+ * @example adState({ startMs: 0, endMs: 60_000, cancelledAtMs: null }, 30_000, true) // 'held'
+ */
+export function adState(ad: { readonly startMs: number; readonly endMs: number; readonly cancelledAtMs: number | null }, nowMs: number, inHype: boolean): AdState {
+  if (ad.cancelledAtMs !== null) return 'cancelled';
+  if (nowMs < ad.startMs) return 'soon';
+  if (nowMs >= ad.endMs) return 'passed';
+  return inHype ? 'held' : 'now';
 }
 
 /** Throughput and clock of the source behind the wall. */
@@ -96,6 +127,10 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+function seconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${round1(ms / 1000)} s`;
+}
+
 /**
  * Turns records (of the derived topics, of `twitch.chat.events`, or of the in-process
  * {@link LiveRecord}s) into wall updates, and keeps what a page that connects later needs to
@@ -116,13 +151,17 @@ export class WallFeed {
   private readonly bombOrigins = new Set<string>();
   private status: StatusUpdate | null = null;
 
+  /** The state each ad window was last sent with, by room. */
+  private readonly adStatesSent = new Map<string, AdState>();
+
   /**
-   * @param now the source's current time, epoch ms (for the rate of an open window)
-   * @param options how many sparkline points per channel and feed lines are kept for catch-up
+   * @param now the source's current time, epoch ms (for the rate of an open window and where ad windows stand)
+   * @param options how many sparkline points per channel and feed lines are kept for catch-up;
+   *   `bucketMs`, the hype detector's bucket (10 s), for the hype card's rate label
    */
   constructor(
     private readonly now: () => number,
-    private readonly options: { readonly points?: number; readonly feedLines?: number } = {},
+    private readonly options: { readonly points?: number; readonly feedLines?: number; readonly bucketMs?: number } = {},
   ) {}
 
   /** Remembers an emote's name (its text in a message), so panels show `Kappa` rather than `25`. */
@@ -150,6 +189,7 @@ export class WallFeed {
     const update: RateUpdate = {
       type: 'rate', channel: r.channel, roomId: r.roomId, windowStartMs: r.windowStartMs, sizeMs: r.sizeMs,
       messages: r.messages, chatters: r.chatters, ratePerMin: round1((r.messages * 60_000) / elapsedMs),
+      rateLabel: r.early ? `msgs/min, open ${seconds(r.sizeMs)} window so far` : `msgs/min, last ${seconds(r.sizeMs)} window`,
       topEmotes: this.emotes(r.topEmotes), early: r.early,
     };
     const key = `${r.roomId}/${r.sizeMs}`;
@@ -168,32 +208,42 @@ export class WallFeed {
 
   /** A `pulse.hype` record: a hype that has ended. */
   hype(h: Hype): WallUpdate[] {
-    return [this.keepHype({
+    return this.keepHype({
       type: 'hype', channel: h.channel, roomId: h.roomId, beginMs: h.beginMs, endMs: h.endMs, ratePerMin: round1(h.peakRatePerMin),
+      rateLabel: `peak msgs/min, busiest ${seconds(this.bucketMs)} bucket`,
       peakRatePerMin: round1(h.peakRatePerMin), baselineRatePerMin: round1(h.baselineRatePerMin), messages: h.messages,
-      topEmotes: this.emotes(h.topEmotes), early: false,
-    })];
+      // Records written before hype.avsc had `alert` decode without it.
+      topEmotes: this.emotes(h.topEmotes), alert: h.alert ?? false, early: false,
+    });
   }
 
   /** A hype in progress (in-process only). */
   hypeProgress(p: HypeProgress): WallUpdate[] {
-    const ended = this.hypes.get(p.roomId);
-    if (ended && ended.endMs !== null && ended.beginMs === p.beginMs) return [];
-    return [this.keepHype({
-      type: 'hype', channel: p.channel, roomId: p.roomId, beginMs: p.beginMs, endMs: null, ratePerMin: round1(p.ratePerMin),
-      peakRatePerMin: round1(p.peakRatePerMin), baselineRatePerMin: round1(p.baselineRatePerMin), messages: p.messages,
-      topEmotes: this.emotes(p.topEmotes), early: p.early,
-    })];
+    return this.progress(p, `msgs/min, last closed ${seconds(this.bucketMs)} bucket`);
   }
 
   /**
    * A `pulse.hype-starts` record: on Kafka, a hype is in progress from its start until its
-   * `pulse.hype` record (the end) arrives; an end already seen wins.
+   * `pulse.hype` record (the end) arrives; an end already seen wins. A second announcement of
+   * the same hype (it crossed the alert severity) turns it into an alert.
    */
   hypeStart(s: HypeStart): WallUpdate[] {
-    return this.hypeProgress({
-      channel: s.channel, roomId: s.roomId, beginMs: s.beginMs, ratePerMin: s.ratePerMin, peakRatePerMin: s.ratePerMin,
-      baselineRatePerMin: s.baselineRatePerMin, messages: s.messages, topEmotes: [], early: false,
+    const known = this.hypes.get(s.roomId);
+    const same = known !== undefined && known.beginMs === s.beginMs && known.endMs === null;
+    return this.progress({
+      channel: s.channel, roomId: s.roomId, beginMs: s.beginMs, ratePerMin: s.ratePerMin, peakRatePerMin: same ? Math.max(known.peakRatePerMin, s.ratePerMin) : s.ratePerMin,
+      baselineRatePerMin: s.baselineRatePerMin, messages: same ? known.messages : s.messages, topEmotes: [], alert: s.alert ?? false, early: false,
+    }, `msgs/min, the ${seconds(this.bucketMs)} bucket that began it`);
+  }
+
+  private progress(p: HypeProgress, rateLabel: string): WallUpdate[] {
+    const known = this.hypes.get(p.roomId);
+    if (known && known.endMs !== null && known.beginMs === p.beginMs) return [];
+    const alert = p.alert || (known !== undefined && known.beginMs === p.beginMs && known.alert);
+    return this.keepHype({
+      type: 'hype', channel: p.channel, roomId: p.roomId, beginMs: p.beginMs, endMs: null, ratePerMin: round1(p.ratePerMin), rateLabel,
+      peakRatePerMin: round1(p.peakRatePerMin), baselineRatePerMin: round1(p.baselineRatePerMin), messages: p.messages,
+      topEmotes: this.emotes(p.topEmotes), alert, early: p.early,
     });
   }
 
@@ -206,11 +256,32 @@ export class WallFeed {
     })];
   }
 
-  /** A `pulse.ad-windows` record. */
+  /**
+   * A `pulse.ad-windows` record. A cancellation (same identity, `cancelledAtMs` set) replaces
+   * the window it cancels; an older window of the channel, or the uncancelled form of one
+   * already cancelled, changes nothing.
+   */
   adWindow(a: AdWindow): WallUpdate[] {
-    const update: AdUpdate = { type: 'ad', channel: a.channel, roomId: a.roomId, startMs: a.startMs, endMs: a.endMs, score: a.score, reason: clip(a.reason) };
-    this.ads.set(a.roomId, update);
-    return [update];
+    // Records written before ad-window.avsc had `cancelledAtMs` decode without it.
+    const cancelledAtMs = a.cancelledAtMs ?? null;
+    const known = this.ads.get(a.roomId);
+    if (known && (a.startMs < known.startMs || (a.startMs === known.startMs && known.cancelledAtMs !== null && cancelledAtMs === null))) return [];
+    const update: AdUpdate = {
+      type: 'ad', channel: a.channel, roomId: a.roomId, startMs: a.startMs, endMs: a.endMs, score: a.score, reason: clip(a.reason), cancelledAtMs,
+      state: adState({ startMs: a.startMs, endMs: a.endMs, cancelledAtMs }, this.now(), this.inHype(a.roomId)),
+    };
+    return [this.keepAd(update)];
+  }
+
+  /**
+   * Ad windows whose state has changed since they were last sent: time moved them (`soon` to
+   * `now` to `passed`) or a hype began or ended. The sources call it with each status tick;
+   * hype updates carry it for their channel already.
+   */
+  due(): AdUpdate[] {
+    const out: AdUpdate[] = [];
+    for (const roomId of this.ads.keys()) out.push(...this.adChanged(roomId));
+    return out;
   }
 
   /**
@@ -246,16 +317,41 @@ export class WallFeed {
    */
   snapshot(): WallUpdate[] {
     const rates = [...this.rates.values()].flatMap((series) => [...series.values()]).sort((a, b) => a.windowStartMs - b.windowStartMs);
-    return [...(this.status ? [this.status] : []), ...rates, ...this.hypes.values(), ...this.ads.values(), ...this.feedItems];
+    // Where each window stands now; what live pages were last sent is left to due().
+    const ads = [...this.ads.values()].map((ad) => ({ ...ad, state: adState(ad, this.now(), this.inHype(ad.roomId)) }));
+    return [...(this.status ? [this.status] : []), ...rates, ...this.hypes.values(), ...ads, ...this.feedItems];
+  }
+
+  private get bucketMs(): number {
+    return this.options.bucketMs ?? 10_000;
+  }
+
+  private inHype(roomId: string): boolean {
+    return this.hypes.get(roomId)?.endMs === null;
+  }
+
+  private keepAd(update: AdUpdate): AdUpdate {
+    this.ads.set(update.roomId, update);
+    this.adStatesSent.set(update.roomId, update.state);
+    return update;
+  }
+
+  private adChanged(roomId: string): AdUpdate[] {
+    const ad = this.ads.get(roomId);
+    if (!ad) return [];
+    const state = adState(ad, this.now(), this.inHype(roomId));
+    if (state === this.adStatesSent.get(roomId)) return [];
+    return [this.keepAd({ ...ad, state })];
   }
 
   private emotes(list: ReadonlyArray<{ id: string; count: number }>): WallEmote[] {
     return list.map((e) => ({ id: clip(e.id), name: this.names.get(e.id) ?? clip(e.id), count: e.count }));
   }
 
-  private keepHype(update: HypeUpdate): HypeUpdate {
+  /** Keeps a hype and returns it with the channel's ad window if the hype moved its state. */
+  private keepHype(update: HypeUpdate): WallUpdate[] {
     this.hypes.set(update.roomId, update);
-    return update;
+    return [update, ...this.adChanged(update.roomId)];
   }
 
   private keepFeed(update: FeedUpdate): FeedUpdate {

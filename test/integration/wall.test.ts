@@ -142,7 +142,7 @@ describe('live wall in headless Chromium', () => {
     const kafka = testKafka();
     const serde = AvroSerde.connect(endpoints.registryUrl);
     const prefix = `${uniqueName('it-wall')}.`;
-    const ids: TopicId[] = ['chatRates', 'hype', 'subBursts', 'adWindows', 'chatEvents'];
+    const ids: TopicId[] = ['chatRates', 'hypeStarts', 'hype', 'subBursts', 'adWindows', 'chatEvents'];
     const schemaIds = new Map<TopicId, number>();
     const children: ChildProcess[] = [];
     let child: ChildProcess;
@@ -198,8 +198,8 @@ describe('live wall in headless Chromium', () => {
       await produce('chatRates', { ...rate, windowStartMs: start + 10_000, windowEndMs: start + 20_000, messages: 5 });
       await until('the next window’s rate', async () => (await page.textContent('.channel[data-channel="it_wall"] .rate')) === '30');
 
-      await produce('hype', { channel: 'it_wall', roomId: '777', beginMs: start - 30_000, peakMs: start - 20_000, endMs: start, peakRatePerMin: 900, baselineRatePerMin: 60, intensity: 6.5, messages: 400, topEmotes: [{ id: EMOTE_ID, count: 77 }] });
-      await produce('adWindows', { channel: 'it_wall', roomId: '777', startMs: now - 1_000, endMs: now + 120_000, score: 0.8, reason: SCRIPT, ratePerMin: 300, baselineRatePerMin: 60 });
+      await produce('hype', { channel: 'it_wall', roomId: '777', beginMs: start - 30_000, peakMs: start - 20_000, endMs: start, peakRatePerMin: 900, baselineRatePerMin: 60, intensity: 6.5, messages: 400, topEmotes: [{ id: EMOTE_ID, count: 77 }], alert: false });
+      await produce('adWindows', { channel: 'it_wall', roomId: '777', startMs: now - 1_000, endMs: now + 120_000, score: 0.8, reason: SCRIPT, ratePerMin: 300, baselineRatePerMin: 60, cancelledAtMs: null });
       const bomb = parseChatLine(hostileLines(now, 99)[2]!, now);
       assert.equal(bomb.kind, 'event');
       await produce('chatEvents', bomb.value);
@@ -208,6 +208,26 @@ describe('live wall in headless Chromium', () => {
       await until('the hype card', async () => ((await page.textContent('#hypes')) ?? '').includes(`${EMOTE_ID} ×77`));
       await until('the ad window, now', async () => (await page.textContent('#ads .card.ad-now')) ?? '' );
       assert.ok(((await page.textContent('#ads')) ?? '').includes(SCRIPT), 'the reason as text');
+      assert.equal(await page.locator('#hypes .card.highlight[data-channel="it_wall"]').count(), 1, 'a hype that is not an alert is a highlight');
+
+      // Issue #19: a hype that begins inside a current ad window holds it (never AD NOW in hype),
+      // its second announcement makes it an alert, and the window's cancellation replaces it.
+      const card = (where: string, channel: string) => page.locator(`${where} .card[data-channel="${channel}"]`);
+      const ad = { channel: 'it_alert', roomId: '778', startMs: now - 1_000, endMs: now + 120_000, score: 0.7, reason: 'calm but attended', ratePerMin: 40, baselineRatePerMin: 40, cancelledAtMs: null };
+      await produce('adWindows', ad);
+      await until('the second channel’s ad window, now', async () => (await card('#ads', 'it_alert').getAttribute('class')) === 'card ad-now');
+      const announced = { channel: 'it_alert', roomId: '778', beginMs: now, messages: 90, ratePerMin: 540, baselineRatePerMin: 40, zScore: 9, alert: false };
+      await produce('hypeStarts', announced);
+      await until('a highlight in progress', async () => (await card('#hypes', 'it_alert').getAttribute('class')) === 'card highlight live');
+      await until('the window held while the channel is in hype', async () => (await card('#ads', 'it_alert').getAttribute('class')) === 'card ad-held');
+      assert.equal(await page.locator('#ads .card.ad-now[data-channel="it_alert"]').count(), 0);
+      await produce('hypeStarts', { ...announced, zScore: 16, alert: true });
+      await until('the same hype, now an alert', async () => (await card('#hypes', 'it_alert').getAttribute('class')) === 'card alert live');
+      assert.equal(await card('#hypes', 'it_alert').locator('.severity').textContent(), 'ALERT');
+      await produce('adWindows', { ...ad, cancelledAtMs: now + 10_000 });
+      await until('the window, cancelled', async () => (await card('#ads', 'it_alert').getAttribute('class')) === 'card ad-cancelled');
+      assert.equal(await card('#ads', 'it_alert').count(), 1, 'the cancellation replaced the window');
+      assert.match((await card('#ads', 'it_alert').textContent()) ?? '', /cancelled: a hype began at/);
       await until('the gift bomb and the burst in the feed', async () => (await page.locator('#feed li.submysterygift').count()) === 1 && (await page.locator('#feed li.sub_burst').count()) === 1);
       const feed = (await page.textContent('#feed')) ?? '';
       assert.ok(feed.includes(SVG) && feed.includes(`${IMG} ×10`), feed);
@@ -238,6 +258,7 @@ describe('live wall in headless Chromium', () => {
       await until('the latest window’s rate', async () => (await page.textContent('.channel[data-channel="it_wall"] .rate')) === '30');
       await until('the hype card', async () => ((await page.textContent('#hypes')) ?? '').includes(`${EMOTE_ID} ×77`));
       await until('the feed', async () => (await page.locator('#feed li').count()) === 2);
+      await until('the alert and the cancelled window', async () => (await page.locator('#hypes .card.alert.live[data-channel="it_alert"]').count()) === 1 && (await page.locator('#ads .card.ad-cancelled[data-channel="it_alert"]').count()) === 1);
       assert.ok(child.exitCode === null, 'the first wall still runs');
       await page.close();
     });

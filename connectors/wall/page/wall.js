@@ -17,7 +17,9 @@
   let hypes = new Map();
   let ads = new Map();
   let feedIds = new Set();
-  let nowMs = Date.now();
+  // Where an ad window stands (AdUpdate.state) is decided by the server (connectors/wall/feed.ts
+  // adState: never "now" while the channel is in hype); the page only shows it.
+  const AD_BADGE = { soon: 'soon', now: 'AD NOW', held: 'held: hype', passed: 'passed', cancelled: 'cancelled' };
 
   const $ = (id) => document.getElementById(id);
 
@@ -62,6 +64,7 @@
     const name = el('span', 'name', `#${u.channel}`);
     name.title = u.channel;
     const rate = el('span', 'rate', '–');
+    const unit = el('span', 'unit', 'msgs/min');
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('class', 'spark');
     svg.setAttribute('viewBox', `0 0 ${MAX_POINTS - 1} 30`);
@@ -71,8 +74,10 @@
     open.setAttribute('class', 'open');
     svg.append(line, open);
     const emotes = el('span', 'emotes');
-    row.append(name, rate, svg, emotes);
-    ch = { row, rate, line, open, emotes, series: new Map() };
+    const figure = el('span', 'figure');
+    figure.append(rate, unit);
+    row.append(name, figure, svg, emotes);
+    ch = { row, rate, unit, line, open, emotes, series: new Map() };
     channels.set(u.roomId, ch);
     const rows = [...channels.values()].map((c) => c.row).sort((a, b) => a.dataset.channel.localeCompare(b.dataset.channel));
     $('channels').replaceChildren(...rows);
@@ -92,6 +97,7 @@
     const list = [...ch.series.get(size).values()].sort((a, b) => a.windowStartMs - b.windowStartMs);
     const latest = list[list.length - 1];
     ch.rate.textContent = num(latest.ratePerMin);
+    ch.unit.textContent = latest.rateLabel || 'msgs/min';
     ch.rate.title = `${latest.messages} messages, ${latest.chatters} chatters in the ${latest.early ? 'open' : 'last'} ${size / 1000} s window`;
     ch.emotes.replaceWith((ch.emotes = emoteList(latest.topEmotes)));
     const max = Math.max(1, ...list.map((p) => p.ratePerMin));
@@ -108,13 +114,14 @@
       .reverse()
       .slice(0, MAX_HYPES)
       .map((h) => {
-        const card = el('div', h.endMs === null ? 'card live' : 'card');
+        // An alert crossed the alert severity (worth waking someone for); any other hype is a highlight.
+        const card = el('div', `card ${h.alert ? 'alert' : 'highlight'}${h.endMs === null ? ' live' : ''}`);
         card.dataset.channel = h.channel;
         const head = el('div');
-        head.append(el('span', 'badge', h.endMs === null ? 'LIVE' : 'ended'), el('span', 'name', `#${h.channel}`));
+        head.append(el('span', 'badge severity', h.alert ? 'ALERT' : 'highlight'), el('span', 'badge', h.endMs === null ? 'LIVE' : 'ended'), el('span', 'name', `#${h.channel}`));
         const numbers = el('div', 'muted', h.endMs === null
-          ? `${num(h.ratePerMin)}/min now, peak ${num(h.peakRatePerMin)}/min vs baseline ${num(h.baselineRatePerMin)}/min since ${time(h.beginMs)}`
-          : `peak ${num(h.peakRatePerMin)}/min vs baseline ${num(h.baselineRatePerMin)}/min, ${time(h.beginMs)}–${time(h.endMs)}, ${num(h.messages)} messages`);
+          ? `${num(h.ratePerMin)} ${h.rateLabel || 'msgs/min'}; peak ${num(h.peakRatePerMin)}/min vs baseline ${num(h.baselineRatePerMin)}/min since ${time(h.beginMs)}`
+          : `${num(h.peakRatePerMin)} ${h.rateLabel || 'peak msgs/min'} vs baseline ${num(h.baselineRatePerMin)}/min, ${time(h.beginMs)}–${time(h.endMs)}, ${num(h.messages)} messages`);
         card.append(head, numbers, emoteList(h.topEmotes));
         return card;
       });
@@ -124,12 +131,14 @@
   function renderAds() {
     if (ads.size === 0) return;
     const cards = [...ads.values()].sort((a, b) => b.startMs - a.startMs).map((a) => {
-      const now = nowMs >= a.startMs && nowMs < a.endMs;
-      const card = el('div', now ? 'card ad-now' : 'card');
+      const state = AD_BADGE[a.state] ? a.state : 'passed';
+      const card = el('div', state === 'now' ? 'card ad-now' : `card ad-${state}`);
       card.dataset.channel = a.channel;
       const head = el('div');
-      head.append(el('span', 'badge', now ? 'AD NOW' : nowMs < a.startMs ? 'soon' : 'passed'), el('span', 'name', `#${a.channel}`), el('span', 'muted', ` ${time(a.startMs)}–${time(a.endMs)}, score ${a.score.toFixed(2)}`));
+      head.append(el('span', 'badge', AD_BADGE[state]), el('span', 'name', `#${a.channel}`), el('span', 'muted', ` ${time(a.startMs)}–${time(a.endMs)}, score ${a.score.toFixed(2)}`));
       card.append(head, el('div', 'muted', a.reason));
+      if (state === 'cancelled' && a.cancelledAtMs !== null) card.append(el('div', 'muted', `cancelled: a hype began at ${time(a.cancelledAtMs)}, the rest of the window is off`));
+      if (state === 'held') card.append(el('div', 'muted', 'not now: the channel is in hype'));
       return card;
     });
     $('ads').replaceChildren(...cards);
@@ -154,12 +163,10 @@
   }
 
   function onStatus(u) {
-    nowMs = u.nowMs;
     $('mode').textContent = u.mode;
     $('msgs').textContent = u.messagesPerSec.toFixed(1);
     $('windows').textContent = num(u.windowsOut);
     $('clock').textContent = time(u.nowMs);
-    renderAds();
   }
 
   const HANDLERS = {
