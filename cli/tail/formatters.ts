@@ -24,14 +24,17 @@ export function isoTime(ms: number | null | undefined): string {
 const num = (n: number, digits = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
 const opt = (name: string, v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '' : ` ${name}=${typeof v === 'string' ? e(v) : v}`);
 const span = (beginMs: number, endMs: number) => `${isoTime(beginMs)}–${isoTime(endMs)}`;
+/** A hype that crossed the alert severity is an alert; any other is a highlight. */
+const severity = (alert: boolean | undefined) => (alert ? 'alert' : 'highlight');
 
 interface Windowed { channel: string; windowStartMs: number; windowEndMs: number }
 interface ChatRate extends Windowed { messages: number; chatters: number; firstTimeChatters: number; bits: number }
 interface SubActivity extends Windowed { subs: number; resubs: number; giftedSubs: number; massGifts: number; upgrades: number; prime: number }
 interface SubBurst { channel: string; beginMs: number; endMs: number; contributions: number; distinctContributors: number; giftedSubs: number }
-interface Hype { channel: string; beginMs: number; peakMs: number; endMs: number; peakRatePerMin: number; baselineRatePerMin: number; intensity: number; messages: number }
-interface HypeStart { channel: string; beginMs: number; ratePerMin: number; baselineRatePerMin: number; zScore: number }
-interface AdWindow { channel: string; startMs: number; endMs: number; score: number; reason: string; ratePerMin: number }
+// `alert` and `cancelledAtMs` are absent in records written before the schemas had them.
+interface Hype { channel: string; beginMs: number; peakMs: number; endMs: number; peakRatePerMin: number; baselineRatePerMin: number; intensity: number; messages: number; alert?: boolean }
+interface HypeStart { channel: string; beginMs: number; ratePerMin: number; baselineRatePerMin: number; zScore: number; alert?: boolean }
+interface AdWindow { channel: string; startMs: number; endMs: number; score: number; reason: string; ratePerMin: number; cancelledAtMs?: number | null }
 interface LateRecord { operator: string; channel: string; sourceTopic: string; sourcePartition: number; sourceOffset: string; eventTimeMs: number; windowStartMs: number; windowEndMs: number }
 
 const chatMessage: TailFormatter = {
@@ -95,17 +98,17 @@ const subBurst: TailFormatter = {
 
 const hype: TailFormatter = {
   channel: (v: Hype) => v.channel,
-  text: (v: Hype) => `#${e(v.channel)} ${span(v.beginMs, v.endMs)} peak ${num(v.peakRatePerMin)}/min at ${isoTime(v.peakMs)} baseline ${num(v.baselineRatePerMin)}/min intensity ${num(v.intensity)} messages ${v.messages}`,
+  text: (v: Hype) => `#${e(v.channel)} ${span(v.beginMs, v.endMs)} peak ${num(v.peakRatePerMin)}/min at ${isoTime(v.peakMs)} baseline ${num(v.baselineRatePerMin)}/min intensity ${num(v.intensity)} messages ${v.messages} ${severity(v.alert)}`,
 };
 
 const hypeStart: TailFormatter = {
   channel: (v: HypeStart) => v.channel,
-  text: (v: HypeStart) => `#${e(v.channel)} hype began ${isoTime(v.beginMs)} at ${num(v.ratePerMin)}/min, baseline ${num(v.baselineRatePerMin)}/min, z ${num(v.zScore)}`,
+  text: (v: HypeStart) => `#${e(v.channel)} hype began ${isoTime(v.beginMs)} at ${num(v.ratePerMin)}/min, baseline ${num(v.baselineRatePerMin)}/min, z ${num(v.zScore)} ${severity(v.alert)}`,
 };
 
 const adWindow: TailFormatter = {
   channel: (v: AdWindow) => v.channel,
-  text: (v: AdWindow) => `#${e(v.channel)} ${span(v.startMs, v.endMs)} score ${num(v.score)} rate ${num(v.ratePerMin)}/min: ${e(v.reason)}`,
+  text: (v: AdWindow) => `#${e(v.channel)} ${span(v.startMs, v.endMs)} score ${num(v.score)} rate ${num(v.ratePerMin)}/min${v.cancelledAtMs == null ? '' : ` cancelled at ${isoTime(v.cancelledAtMs)}`}: ${e(v.reason)}`,
 };
 
 const categoryChange: TailFormatter = {

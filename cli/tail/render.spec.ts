@@ -46,9 +46,21 @@ describe('textLine', () => {
     assert.equal(textLine(TAIL_FORMATTERS.chatEvents, ok(event({ kind: 'raid', msgId: 'raid', login: 'raider', subPlan: null, massGiftCount: null, viewerCount: 1234 }))), `${HEAD} #xqc raid raider viewers=1234`);
   });
 
-  it('shows a hype as channel, begin–end and peak rate', () => {
-    const hype = { channel: 'xqc', roomId: '1', beginMs: T, peakMs: T + 20_000, endMs: T + 60_000, peakRatePerMin: 720, baselineRatePerMin: 60.5, intensity: 11.234, messages: 305, topEmotes: [] };
-    assert.equal(textLine(TAIL_FORMATTERS.hype, ok(hype)), `${HEAD} #xqc 2024-05-01T12:00:00.000Z–2024-05-01T12:01:00.000Z peak 720/min at 2024-05-01T12:00:20.000Z baseline 60.50/min intensity 11.23 messages 305`);
+  it('shows a hype as channel, begin–end, peak rate and alert or highlight', () => {
+    const hype = { channel: 'xqc', roomId: '1', beginMs: T, peakMs: T + 20_000, endMs: T + 60_000, peakRatePerMin: 720, baselineRatePerMin: 60.5, intensity: 11.234, messages: 305, topEmotes: [], alert: true };
+    assert.equal(textLine(TAIL_FORMATTERS.hype, ok(hype)), `${HEAD} #xqc 2024-05-01T12:00:00.000Z–2024-05-01T12:01:00.000Z peak 720/min at 2024-05-01T12:00:20.000Z baseline 60.50/min intensity 11.23 messages 305 alert`);
+    const { alert: _, ...older } = hype;
+    assert.match(textLine(TAIL_FORMATTERS.hype, ok({ ...hype, alert: false })), / messages 305 highlight$/);
+    assert.match(textLine(TAIL_FORMATTERS.hype, ok(older)), / messages 305 highlight$/, 'a record written before alert existed');
+  });
+
+  it('shows a hype start as alert or highlight, and an ad window as cancelled when a hype cancelled it', () => {
+    const start = { channel: 'xqc', roomId: '1', beginMs: T, messages: 80, ratePerMin: 480, baselineRatePerMin: 60, zScore: 16, alert: true };
+    assert.equal(textLine(TAIL_FORMATTERS.hypeStarts, ok(start)), `${HEAD} #xqc hype began 2024-05-01T12:00:00.000Z at 480/min, baseline 60/min, z 16 alert`);
+    assert.match(textLine(TAIL_FORMATTERS.hypeStarts, ok({ ...start, alert: false })), / z 16 highlight$/);
+    const ad = { channel: 'xqc', roomId: '1', startMs: T, endMs: T + 60_000, score: 0.5, reason: 'calm', ratePerMin: 30, baselineRatePerMin: 30, cancelledAtMs: null };
+    assert.equal(textLine(TAIL_FORMATTERS.adWindows, ok(ad)), `${HEAD} #xqc 2024-05-01T12:00:00.000Z–2024-05-01T12:01:00.000Z score 0.50 rate 30/min: calm`);
+    assert.equal(textLine(TAIL_FORMATTERS.adWindows, ok({ ...ad, cancelledAtMs: T + 20_000 })), `${HEAD} #xqc 2024-05-01T12:00:00.000Z–2024-05-01T12:01:00.000Z score 0.50 rate 30/min cancelled at 2024-05-01T12:00:20.000Z: calm`);
   });
 
   it('shows a dead letter with reason, source and the raw payload as escaped text, or as hex when it is not UTF-8', () => {

@@ -165,8 +165,8 @@ describe('twitch-pulse tail', () => {
     assert.deepEqual([binary!.rawText, binary!.raw], [null, 'ff00fe']);
   });
 
-  it('reads committed records only unless asked, and shows a hype as channel, begin–end and peak rate', async () => {
-    const hype = (channel: string) => ({ channel, roomId: '100', beginMs: RECENT, peakMs: RECENT + 20_000, endMs: RECENT + 60_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 11.5, messages: 305, topEmotes: [] });
+  it('reads committed records only unless asked, and shows a hype as channel, begin–end, peak rate and alert', async () => {
+    const hype = (channel: string) => ({ channel, roomId: '100', beginMs: RECENT, peakMs: RECENT + 20_000, endMs: RECENT + 60_000, peakRatePerMin: 720, baselineRatePerMin: 60, intensity: 11.5, messages: 305, topEmotes: [], alert: true });
     const tx = kafka.producer({ transactionalId: uniqueName('it-tail-tx'), idempotent: true, maxInFlightRequests: 1 });
     await tx.connect();
     try {
@@ -180,7 +180,7 @@ describe('twitch-pulse tail', () => {
     }
     const committed = await tailLines(['hype', '--topic-prefix', prefix, '--from-beginning', '--exit-when-idle-ms', '2000']);
     assert.deepEqual(committed, [
-      `${iso(RECENT)} p0@0 key=100 #alpha ${iso(RECENT)}–${iso(RECENT + 60_000)} peak 720/min at ${iso(RECENT + 20_000)} baseline 60/min intensity 11.50 messages 305`,
+      `${iso(RECENT)} p0@0 key=100 #alpha ${iso(RECENT)}–${iso(RECENT + 60_000)} peak 720/min at ${iso(RECENT + 20_000)} baseline 60/min intensity 11.50 messages 305 alert`,
     ]);
     const all = await tailLines(['hype', '--topic-prefix', prefix, '--from-beginning', '--read-uncommitted', '--exit-when-idle-ms', '2000']);
     assert.deepEqual(all.map((l) => l.split(' ')[3]), ['#alpha', '#aborted']);
