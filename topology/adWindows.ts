@@ -114,6 +114,8 @@ export class AdWindowOperator implements StreamOperator<HypeSignal, AdWindow> {
     st.calmRateSum += b.ratePerMin;
     if (st.calm < s.calmBuckets || b.windowEndMs - st.lastHypeMs < s.sinceHypeMs || b.windowEndMs - st.lastSuggestedMs < s.cooldownMs) return [];
     const rate = st.calmRateSum / st.calm;
+    // The rate is the whole calm stretch's, which may be longer than calmBuckets; the reason says how long.
+    const calmSeconds = (st.calm * (b.windowEndMs - b.windowStartMs)) / 1000;
     st.calm = 0;
     st.calmRateSum = 0;
     st.lastSuggestedMs = b.windowEndMs;
@@ -121,7 +123,7 @@ export class AdWindowOperator implements StreamOperator<HypeSignal, AdWindow> {
     const attendance = baseline > 0 ? rate / baseline : 1;
     const score = round(Math.min(1, Math.max(0, 0.5 * attendance)), 100);
     const sinceMin = Number.isFinite(st.lastHypeMs) ? `${Math.round((b.windowEndMs - st.lastHypeMs) / 60_000)} min after the last hype` : 'no hype so far';
-    const reason = `calm but attended: ${rate.toFixed(0)}/min for ${(s.calmBuckets * (b.windowEndMs - b.windowStartMs)) / 1000} s against a ${baseline.toFixed(0)}/min baseline, ${sinceMin}`;
+    const reason = `calm but attended: ${rate.toFixed(0)}/min for ${calmSeconds} s against a ${baseline.toFixed(0)}/min baseline, ${sinceMin}`;
     st.open = {
       channel: b.channel, roomId: b.roomId, startMs: b.windowEndMs, endMs: b.windowEndMs + s.windowMs, score, reason,
       ratePerMin: round(rate, 10), baselineRatePerMin: round(baseline, 10), cancelledAtMs: null,
