@@ -21,8 +21,15 @@ describe('ChatRateOperator', () => {
     const [r] = op.flush();
     assert.deepEqual(r, {
       channel: 'chan', roomId: '1', windowStartMs: 0, windowEndMs: 10_000, sizeMs: 10_000, messages: 1, chatters: 1,
-      firstTimeChatters: 0, emoteOnlyMessages: 0, bits: 0, topEmotes: [], early: false,
+      firstTimeChatters: 0, emoteOnlyMessages: 0, shortMessages: 1, bits: 0, topEmotes: [], early: false,
     });
+  });
+
+  it('counts a message of at most 12 characters as short, a longer one not', () => {
+    const op = new ChatRateOperator(w10);
+    for (const text of ['x'.repeat(12), 'x'.repeat(13), 'that was insane', 'LUL', '']) op.process(message({ eventTimeMs: 1_000, text }));
+    const [r] = op.flush();
+    assert.deepEqual([r!.messages, r!.shortMessages], [5, 3]);
   });
 
   it('computes chatters, first-timers, emote-only share, bits and top emotes', () => {
@@ -73,8 +80,9 @@ describe('ChatRateOperator', () => {
   });
 });
 
+// Every testkit message says 'hi': all of them are short.
 function expect(start: number, messages: number): ChatRate {
-  return { channel: 'chan', roomId: '1', windowStartMs: start, windowEndMs: start + 10_000, sizeMs: 10_000, messages, chatters: 1, firstTimeChatters: 0, emoteOnlyMessages: 0, bits: 0, topEmotes: [], early: false };
+  return { channel: 'chan', roomId: '1', windowStartMs: start, windowEndMs: start + 10_000, sizeMs: 10_000, messages, chatters: 1, firstTimeChatters: 0, emoteOnlyMessages: 0, shortMessages: messages, bits: 0, topEmotes: [], early: false };
 }
 
 describe('chatterKey', () => {

@@ -49,28 +49,36 @@ describe('LiveTopology', () => {
     assert.deepEqual(out.map((r) => r.kind), ['chat_event']);
   });
 
-  it('follows a hype in progress with its emotes, early on ticks, until the final hype', () => {
+  it('follows a hype in progress with its emotes, alert and reaction-lead begin, early on ticks, until the final hype', () => {
     const { live, out } = run();
+    const progress = () => out.filter((r) => r.kind === 'hype_progress').map((r) => r.value);
     let t = T;
-    // Warm-up: 8 buckets of 6 messages (36/min), then a burst of 60 per bucket with an emote.
-    for (let b = 0; b < 8; b++, t += 10_000) for (let i = 0; i < 6; i++) live.message(message({ eventTimeMs: t + i * 1_000, userId: `u${i}` }));
-    for (let b = 0; b < 2; b++, t += 10_000) {
-      for (let i = 0; i < 60; i++) live.message(message({ eventTimeMs: t + i * 150, userId: `u${i}`, emotes: [{ id: '25', count: 1 }] }));
+    // Warm-up: 18 buckets of 6 messages. Every testkit message says 'hi' (short, weight 1 + 2), so
+    // the baseline is 18 weighted messages, deviation √(18 + (0.2·18)²) = √30.96 = 5.564.
+    for (let b = 0; b < 18; b++, t += 10_000) for (let i = 0; i < 6; i++) live.message(message({ eventTimeMs: t + i * 1_000, userId: `u${i}` }));
+    // Bucket 18: 20 messages, weighted 60, score (60 − 18) / 5.564 = 7.55: a hype, no alert yet.
+    // Bucket 19: 60 messages, weighted 180, score 29.1: the alert.
+    for (const [b, n] of [[18, 20], [19, 60]] as const) {
+      for (let i = 0; i < n; i++) live.message(message({ eventTimeMs: T + b * 10_000 + i * 150, userId: `u${i}`, emotes: [{ id: '25', count: 1 }] }));
     }
-    live.message(message({ eventTimeMs: t + 100, emotes: [{ id: '88', count: 3 }] })); // closes the second burst bucket
-    const progress = out.filter((r) => r.kind === 'hype_progress').map((r) => r.value);
-    assert.ok(progress.length >= 2, 'one progress per bucket in hype');
-    const last = progress[progress.length - 1]!;
-    assert.deepEqual([last.beginMs, last.messages, last.early, last.topEmotes], [T + 80_000, 120, false, [{ id: '25', count: 120 }]]);
-    assert.equal(live.hypesInProgress.length, 1);
+    t = T + 200_000;
+    live.message(message({ eventTimeMs: t + 100, emotes: [{ id: '88', count: 3 }] })); // closes bucket 19
+    // Per bucket in hype: its own progress, then the start announcement's (begin moved back by
+    // the 10 s reaction lead), and at bucket 19 the alert's.
+    assert.deepEqual(progress().map((p) => [p.beginMs, p.messages, p.alert, p.early]), [
+      [T + 180_000, 20, false, false], [T + 170_000, 20, false, false],
+      [T + 170_000, 80, false, false], [T + 170_000, 80, true, false],
+    ]);
+    const last = progress().pop()!;
+    assert.deepEqual([last.ratePerMin, last.peakRatePerMin, last.baselineRatePerMin, last.topEmotes], [360, 360, 36, [{ id: '25', count: 80 }]]);
+    assert.deepEqual(live.hypesInProgress, [last]);
     live.tick();
-    const early = out.filter((r) => r.kind === 'hype_progress').map((r) => r.value).pop()!;
-    assert.deepEqual([early.messages, early.early, early.topEmotes], [121, true, [{ id: '25', count: 120 }, { id: '88', count: 3 }]]);
-    // Quiet again: two buckets below the exit threshold end it.
+    const early = progress().pop()!;
+    assert.deepEqual([early.beginMs, early.messages, early.alert, early.early, early.topEmotes], [T + 170_000, 81, true, true, [{ id: '25', count: 80 }, { id: '88', count: 3 }]]);
+    // Quiet again: buckets 20 and 21 (one message each, score < 3.3) end it when 22 begins.
     for (let b = 0; b < 3; b++, t += 10_000) live.message(message({ eventTimeMs: t + 10_000 }));
     const hypes = out.filter((r) => r.kind === 'hype').map((r) => r.value);
-    assert.equal(hypes.length, 1);
-    assert.equal(hypes[0]!.beginMs, T + 80_000);
+    assert.deepEqual(hypes.map((h) => [h.beginMs, h.endMs, h.messages, h.alert]), [[T + 170_000, T + 200_000, 80, true]]);
     assert.deepEqual(live.hypesInProgress, [], 'no hype in progress once it ended');
   });
 });
