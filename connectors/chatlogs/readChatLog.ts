@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ChatLogEntryError, ChatLogError, IrcParseError, entryWord, messageOf } from '../../core/errors.ts';
@@ -52,7 +52,7 @@ const ENTRIES_PER_RUN = 4096;
  * IRC is as fast as before; a PRIVMSG or USERNOTICE without an `id` tag (old justlog/rustlog
  * logs) gets a {@link derivedId} of its line and line number instead of being malformed. A
  * gzipped input (TwitchDownloader's `.json.gz`) is decompressed first. JSON formats are read
- * into memory whole before their entries go out.
+ * into memory whole before their entries go out (up to V8's longest string, about 512 MiB).
  *
  * @throws ChatLogError when the input is not readable as its format at all (invalid JSON, with
  *   the line of the error; the wrong shape; a Chatterino log with no date or channel).
@@ -263,7 +263,12 @@ function stripBom(line: Buffer): Buffer {
 async function readJson(source: AsyncIterable<Buffer>, format: ChatLogFormat): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of source) chunks.push(chunk);
-  const text = stripBom(Buffer.concat(chunks)).toString('utf8');
+  const bytes = stripBom(Buffer.concat(chunks));
+  // V8 caps a string at about 512 MiB (2^29 - 24 UTF-16 units); a file past it cannot be parsed whole.
+  if (bytes.length > constants.MAX_STRING_LENGTH) {
+    throw new ChatLogError(format, `${bytes.length.toLocaleString('en-US')} bytes is more than can be parsed at once (${constants.MAX_STRING_LENGTH.toLocaleString('en-US')}); split the file`);
+  }
+  const text = bytes.toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
