@@ -78,6 +78,17 @@ describe('readChatLog', () => {
     assert.deepEqual(first.warnings, []);
   });
 
+  it('fills an empty id tag, first or last, with a derived id', async () => {
+    const lines = [
+      '@badges=;id=;room-id=1;tmi-sent-ts=1709665205000 :a!a@a.tmi.twitch.tv PRIVMSG #c :empty id tag',
+      '@room-id=1;tmi-sent-ts=1709665206000;id= :a!a@a.tmi.twitch.tv PRIVMSG #c :empty id tag last',
+    ];
+    const { sink, stats } = await read(Buffer.from(lines.join('\n') + '\n'));
+    assert.equal(stats.malformed, 0);
+    assert.deepEqual(sink.messages.map((m) => m.text), ['empty id tag', 'empty id tag last']);
+    for (const m of sink.messages) assert.match(m.id, /^[0-9a-f]{8}-[0-9a-f]{4}-8/);
+  });
+
   it('still counts a raw line as malformed when a derived id does not help', async () => {
     const line = '@id=;tmi-sent-ts=1;user-id=1 :a!a@a.tmi.twitch.tv PRIVMSG #c :no room id either\n';
     const { stats, sink } = await read(Buffer.from(line));

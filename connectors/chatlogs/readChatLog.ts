@@ -192,9 +192,11 @@ export async function readChatLog(source: AsyncIterable<Buffer | string>, sink: 
   return { format, stats };
 }
 
-/** The line with an `id` tag in front: a UUID derived from the line and its number. */
+/** The line with a UUID derived from it and its number as its `id` tag: filling an empty one, else in front. */
 function withDerivedId(line: string, lineNumber: number): string {
   const id = derivedId('irc', line, lineNumber);
+  const empty = /^(@(?:[^ ]*;)?)id=(?=[; ])/.exec(line);
+  if (empty) return `${empty[1]}id=${id}${line.slice(empty[0].length)}`;
   return line.charCodeAt(0) === 64 /* @ */ ? `@id=${id};${line.slice(1)}` : `@id=${id} ${line}`;
 }
 
