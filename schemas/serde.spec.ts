@@ -31,7 +31,7 @@ const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
 const rateType = avro.Type.forSchema(loadSchema(TOPICS.chatRates) as avro.Schema);
 const rate = {
   channel: 'xqc', roomId: '71092938', windowStartMs: 1_700_000_000_000, windowEndMs: 1_700_000_010_000,
-  sizeMs: 10_000, messages: 42, chatters: 17, firstTimeChatters: 1, emoteOnlyMessages: 3, bits: 100,
+  sizeMs: 10_000, messages: 42, chatters: 17, firstTimeChatters: 1, emoteOnlyMessages: 3, shortMessages: 5, bits: 100,
   topEmotes: [{ id: '25', count: 9 }], early: false,
 };
 
