@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countEmotes, derivedId, derivedRoomId, derivedUserId, isLogin, logEvent, logMessage } from './records.ts';
+import { countEmotes, derivedId, derivedRoomId, derivedUserId, isLogin, isoMs, logEvent, logMessage } from './records.ts';
 
 describe('chat-log records', () => {
   it('derives the same UUIDv8 from the same parts, and a different one from any other', () => {
@@ -31,5 +31,13 @@ describe('chat-log records', () => {
   it('counts emotes in order of first appearance', () => {
     assert.deepEqual(countEmotes(['1', '2', '1']), [{ id: '1', count: 2 }, { id: '2', count: 1 }]);
     assert.deepEqual(countEmotes([]), []);
+  });
+
+  it('reads ISO-8601 times, one without a zone as UTC whatever the zone of the machine', () => {
+    assert.equal(isoMs('2024-03-05T19:00:05.1234567Z'), 1709665205123);
+    assert.equal(isoMs('2024-03-05T20:00:05+01:00'), 1709665205000);
+    assert.equal(isoMs('2024-03-05T19:00:05'), 1709665205000);
+    assert.equal(isoMs('2024-03-05T19:00:05.5'), 1709665205500);
+    assert.ok(Number.isNaN(isoMs('yesterday')));
   });
 });

@@ -107,6 +107,14 @@ export function num(value: unknown): number | null {
   return null;
 }
 
+/**
+ * Epoch ms of an ISO-8601 date-time, or NaN. One without a zone is read as UTC, never in the
+ * machine's zone: .NET writes a DateTime of unspecified kind without one.
+ */
+export function isoMs(value: string): number {
+  return Date.parse(/T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(value) ? value + 'Z' : value);
+}
+
 /** `value` when it is a plain object, else null. */
 export function obj(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;

@@ -1,6 +1,6 @@
 import { ChatLogEntryError, ChatLogError } from '../../core/errors.ts';
 import type { ChatMessage } from '../../schemas/types.ts';
-import { countEmotes, derivedId, derivedRoomId, derivedUserId, isLogin, logEvent, logMessage, num, obj, str, type ChatLogEntry } from './records.ts';
+import { countEmotes, derivedId, derivedRoomId, derivedUserId, isLogin, isoMs, logEvent, logMessage, num, obj, str, type ChatLogEntry } from './records.ts';
 
 const FORMAT = 'twitchdownloader-json';
 
@@ -34,7 +34,7 @@ export function twitchDownloaderVideo(root: unknown): TwitchDownloaderVideo {
   if (!roomId && !name) throw new ChatLogError(FORMAT, 'no "streamer" with an id or a name');
   const channel = isLogin(name) ? name : roomId || name;
   const created = str(obj(r.video)?.created_at);
-  const videoStartMs = created ? Date.parse(created) : NaN;
+  const videoStartMs = created ? isoMs(created) : NaN;
   return { channel, roomId: roomId || derivedRoomId(channel), videoStartMs: Number.isFinite(videoStartMs) ? videoStartMs : null };
 }
 
@@ -60,7 +60,7 @@ export function twitchDownloaderComment(comment: unknown, index: number, video: 
   const fragments = Array.isArray(message.fragments) ? message.fragments.map(obj) : [];
   const text = str(message.body) ?? fragments.map((f) => str(f?.text) ?? '').join('');
   const created = str(c.created_at);
-  let eventTimeMs = created ? Date.parse(created) : NaN;
+  let eventTimeMs = created ? isoMs(created) : NaN;
   const offset = num(c.content_offset_seconds);
   if (!Number.isFinite(eventTimeMs) && video.videoStartMs !== null && offset !== null) eventTimeMs = video.videoStartMs + Math.round(offset * 1000);
   if (!Number.isFinite(eventTimeMs)) return bad('comment without created_at (and no video.created_at + content_offset_seconds)');
