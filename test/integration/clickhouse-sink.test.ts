@@ -1,7 +1,8 @@
 // Needs: Kafka, Apicurio Registry and ClickHouse of the local stack. Recorded and simulated chat
 // goes through ingest → `twitch-pulse run` (topology) → `twitch-pulse sink clickhouse`; every
 // table must then hold exactly the rows of its topic — after a kill -9 of the sink mid-batch,
-// and after a second consumer group wrote every row again.
+// and after a second consumer group wrote every row again. Planted hype-start and ad-window
+// updates (issue #19) must win over their originals, also when an original is inserted last.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -27,6 +28,10 @@ describe('ClickHouse sink: exact rows from Kafka', () => {
   /** Expected rows per table: identity → canonical row. */
   const expected = new Map<string, Map<string, string>>();
   let recordCount = 0;
+  // A hype announced as a highlight, then as an alert; an ad window, then its cancellation.
+  const plantedStart = { channel: 'it_planted', roomId: 'planted-19', beginMs: 1_700_000_400_000, messages: 90, ratePerMin: 540, baselineRatePerMin: 40, zScore: 9, alert: false };
+  const plantedAd = { channel: 'it_planted', roomId: 'planted-19', startMs: 1_700_000_300_000, endMs: 1_700_000_360_000, score: 0.5, reason: 'calm but attended', ratePerMin: 40, baselineRatePerMin: 40, cancelledAtMs: null };
+  const cancelledAtMs = 1_700_000_320_000;
 
   const tableRows = async (table: string, final: boolean) =>
     // 18.16 reads FINAL from all parts at once, with a 1 MiB buffer per column and part: small
@@ -62,6 +67,15 @@ describe('ClickHouse sink: exact rows from Kafka', () => {
       throw new Error(`${(error as Error).message}; the topology's log ends:\n${topology.stderr()}`);
     });
     await kill(topology.child);
+
+    const producer = kafka.producer();
+    await producer.connect();
+    for (const [id, values] of [['hypeStarts', [plantedStart, { ...plantedStart, zScore: 16, alert: true }]], ['adWindows', [plantedAd, { ...plantedAd, cancelledAtMs }]]] as const) {
+      const topic = `${prefix}${TOPICS[id].name}`;
+      const schemaId = await serde.registerTopic(TOPICS[id], topic);
+      await producer.send({ topic, acks: -1, messages: await Promise.all(values.map(async (v) => ({ key: v.roomId, value: await serde.encode(schemaId, v) }))) });
+    }
+    await producer.disconnect();
 
     for (const id of CHAT_TABLES) {
       const mapping = TABLE_MAPPINGS.find((m) => m.topic === id)!;
@@ -114,6 +128,21 @@ describe('ClickHouse sink: exact rows from Kafka', () => {
     const stats = JSON.parse(again.stdout().trim().split('\n').pop()!) as { items: number; deadLetters: number };
     assert.deepEqual([stats.items, stats.deadLetters], [recordCount, 0], 'the second group wrote every record again');
     await assertExact('after a full second write');
+  });
+
+  it('keeps a hype\'s alert and an ad window\'s cancellation over their originals, also when an original is inserted after its update', async () => {
+    const planted = async () => ({
+      starts: await (await ch.query({ query: "SELECT toString(begin_ms) AS begin_ms, alert, z_score FROM hype_starts FINAL WHERE room_id = 'planted-19'", format: 'JSONEachRow' })).json(),
+      ads: await (await ch.query({ query: "SELECT toString(start_ms) AS start_ms, toString(cancelled_at_ms) AS cancelled_at_ms, cancelled FROM ad_windows FINAL WHERE room_id = 'planted-19'", format: 'JSONEachRow' })).json(),
+    });
+    const landed = { starts: [{ begin_ms: String(plantedStart.beginMs), alert: 1, z_score: 16 }], ads: [{ start_ms: String(plantedAd.startMs), cancelled_at_ms: String(cancelledAtMs), cancelled: 1 }] };
+    assert.deepEqual(await planted(), landed, 'the updates landed');
+    // As a consumer that lost its partitions in a rebalance may still do: the originals again, last.
+    for (const [id, original] of [['hypeStarts', plantedStart], ['adWindows', plantedAd]] as const) {
+      const mapping = TABLE_MAPPINGS.find((m) => m.topic === id)!;
+      await ch.insert({ table: mapping.table, values: [mapping.toRow(original as never)], format: 'JSONEachRow' });
+    }
+    assert.deepEqual(await planted(), landed, 'the tables\' versions keep the updates');
   });
 
   it('answers every report question on what the sink loaded', async () => {
