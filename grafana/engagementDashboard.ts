@@ -128,9 +128,12 @@ function annotations(): Array<InstanceType<typeof Annotations.Graphite>> {
   const annotation = (name: string, iconColor: string, sql: string) =>
     new Annotations.Graphite({ name, iconColor, datasource: CLICKHOUSE_DATASOURCE, enable: true, target: sqlTarget('Anno', sql, 'table') as never });
   return [
+    // floor(x * 10 + 0.5) / 10, not round(x, 1): on a tie such as 7.85 (7.8499… as a double,
+    // 78.5 once multiplied) 18.16 rounds half away from zero and current releases to even, so
+    // the same hype would read x7.9 on one server and x7.8 on the other.
     annotation('Hype', 'orange', `
 SELECT begin_time AS time, toDateTime(intDiv(end_ms, 1000), 'UTC') AS timeEnd,
-  concat(channel, ': hype x', toString(round(intensity, 1)), ', peak ', toString(round(peak_rate_per_min)), ' msg/min') AS text, channel AS tags
+  concat(channel, ': hype x', toString(floor(intensity * 10 + 0.5) / 10), ', peak ', toString(round(peak_rate_per_min)), ' msg/min') AS text, channel AS tags
 FROM hype FINAL
 WHERE ${inChannels()} AND $__timeFilter(begin_time)
 ORDER BY time`),
