@@ -40,6 +40,17 @@ describe('topic catalogue', () => {
     assert.equal(kind.default, 'unknown');
   });
 
+  it('reads records written before issue #19 with the new fields at their defaults (BACKWARD): alert false, cancelledAtMs null', () => {
+    for (const [topic, field, expected] of [[TOPICS.hype, 'alert', false], [TOPICS.hypeStarts, 'alert', false], [TOPICS.adWindows, 'cancelledAtMs', null]] as const) {
+      const schema = loadSchema(topic) as { fields: Field[] };
+      const reader = avro.Type.forSchema(schema as avro.Schema);
+      const writer = avro.Type.forSchema({ ...schema, fields: schema.fields.filter((f) => f.name !== field) } as avro.Schema);
+      const old = writer.random() as Record<string, unknown>;
+      const read = reader.fromBuffer(writer.toBuffer(old), reader.createResolver(writer)) as Record<string, unknown>;
+      assert.equal(read[field], expected, `${topic.schemaFile} ${field}`);
+    }
+  });
+
   it('uses the TopicNameStrategy subject', () => {
     assert.equal(valueSubject('twitch.chat.messages'), 'twitch.chat.messages-value');
   });
