@@ -45,7 +45,7 @@ describe('topic catalogue', () => {
       const schema = loadSchema(topic) as { fields: Field[] };
       const reader = avro.Type.forSchema(schema as avro.Schema);
       const writer = avro.Type.forSchema({ ...schema, fields: schema.fields.filter((f) => f.name !== field) } as avro.Schema);
-      const old = writer.random() as Record<string, unknown>;
+      const old: unknown = writer.random();
       const read = reader.fromBuffer(writer.toBuffer(old), reader.createResolver(writer)) as Record<string, unknown>;
       assert.equal(read[field], expected, `${topic.schemaFile} ${field}`);
     }
