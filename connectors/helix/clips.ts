@@ -13,6 +13,7 @@ export interface HelixClip {
   broadcaster_name: string;
   creator_id: string;
   creator_name: string;
+  /** '' when the clip has no VOD. */
   video_id: string;
   game_id: string;
   language: string;
@@ -20,7 +21,9 @@ export interface HelixClip {
   view_count: number;
   created_at: string;
   thumbnail_url: string;
+  /** Seconds, with tenths. */
   duration: number;
+  /** Seconds into the VOD; null when the VOD is not available (yet). */
   vod_offset: number | null;
   is_featured: boolean;
 }

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { seededRandom } from '../../connectors/simulator/chatSimulator.ts';
+import type { HelixClip } from '../../connectors/helix/clips.ts';
 
 /** A stream as `GET /helix/streams` returns it. */
 export interface HelixStreamJson {
@@ -46,29 +47,8 @@ export interface HelixUserJson {
   created_at: string;
 }
 
-/** A clip as `GET /helix/clips` returns it. */
-export interface HelixClipJson {
-  id: string;
-  url: string;
-  embed_url: string;
-  broadcaster_id: string;
-  broadcaster_name: string;
-  creator_id: string;
-  creator_name: string;
-  /** '' when the clip has no VOD. */
-  video_id: string;
-  game_id: string;
-  language: string;
-  title: string;
-  view_count: number;
-  created_at: string;
-  thumbnail_url: string;
-  /** Seconds, with tenths. */
-  duration: number;
-  /** Seconds into the VOD; null when the VOD is not available (yet). */
-  vod_offset: number | null;
-  is_featured: boolean;
-}
+/** A clip as `GET /helix/clips` returns it: the shape the collector reads. */
+export type HelixClipJson = HelixClip;
 
 /** A video (VOD) as `GET /helix/videos` returns it. */
 export interface HelixVideoJson {
