@@ -13,7 +13,7 @@ function rate(i: number) {
   return {
     channel: `chan${i}`, roomId: String(1000 + i), windowStartMs: 1_700_000_000_000 + i * 10_000,
     windowEndMs: 1_700_000_010_000 + i * 10_000, sizeMs: 10_000, messages: 10 * i, chatters: i,
-    firstTimeChatters: 0, emoteOnlyMessages: 0, bits: 0, topEmotes: [{ id: 'Kappa', count: i }], early: false,
+    firstTimeChatters: 0, emoteOnlyMessages: 0, shortMessages: i, bits: 0, topEmotes: [{ id: 'Kappa', count: i }], early: false,
   };
 }
 
