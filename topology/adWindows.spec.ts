@@ -147,7 +147,7 @@ describe('AdWindowOperator', () => {
   it('validates its settings, naming the field', () => {
     const bad: Array<[Partial<AdWindowSettings>, keyof AdWindowSettings]> = [
       [{ calmBuckets: 0 }, 'calmBuckets'], [{ calmBuckets: 1.5 }, 'calmBuckets'],
-      [{ attendedRatio: -0.1 }, 'attendedRatio'],
+      [{ attendedRatio: -0.1 }, 'attendedRatio'], [{ calmScore: Number.NaN }, 'calmScore'],
       [{ sinceHypeMs: -1 }, 'sinceHypeMs'],
       [{ cooldownMs: -1 }, 'cooldownMs'],
       [{ windowMs: 0 }, 'windowMs'],

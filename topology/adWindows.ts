@@ -43,6 +43,7 @@ export interface AdWindowSettings {
 export function adWindowSettings(over: Partial<AdWindowSettings> = {}): AdWindowSettings {
   const s = { calmBuckets: 6, calmScore: 1, attendedRatio: 0.5, sinceHypeMs: 240_000, cooldownMs: 600_000, windowMs: 60_000, ...over };
   if (!(Number.isInteger(s.calmBuckets) && s.calmBuckets >= 1)) throw new ConfigError('calmBuckets', `must be an integer >= 1, got ${s.calmBuckets}`);
+  if (!Number.isFinite(s.calmScore)) throw new ConfigError('calmScore', `must be a finite score, got ${s.calmScore}`);
   if (!(s.attendedRatio >= 0)) throw new ConfigError('attendedRatio', `must be >= 0, got ${s.attendedRatio}`);
   if (!(s.sinceHypeMs >= 0)) throw new ConfigError('sinceHypeMs', `must be >= 0 ms, got ${s.sinceHypeMs}`);
   if (!(s.cooldownMs >= 0)) throw new ConfigError('cooldownMs', `must be >= 0 ms, got ${s.cooldownMs}`);
