@@ -3,7 +3,7 @@ import { Progress } from '../core/progress.ts';
 import { Analysis } from '../topology/analyze.ts';
 import { parseDurationMs } from '../topology/windows.ts';
 import { parseArgs, stringOption } from './args.ts';
-import { analyzeChat } from './chatInput.ts';
+import { analyzeChat, channelOption } from './chatInput.ts';
 
 /**
  * `twitch-pulse analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]`: the topology's
@@ -18,8 +18,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   if (!file) throw new UsageError('usage: twitch-pulse analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]');
   const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
   const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
-  const channel = stringOption(args, 'channel');
-  if (channel !== undefined && !/^[a-z0-9_]{1,25}$/i.test(channel)) throw new UsageError(`--channel must be a Twitch login (a-z, 0-9, _), got ${JSON.stringify(channel)}`);
+  const channel = channelOption(args);
 
   let pending: string[] = [];
   const flushOut = async () => {

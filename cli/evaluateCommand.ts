@@ -7,7 +7,7 @@ import { parseLabels } from '../topology/evaluation/labels.ts';
 import { PRECISION_AT, evaluateDetectors, type DetectorScores, type Evaluation, type ScoredAdWindow, type ScoredHype } from '../topology/evaluation/scores.ts';
 import { parseDurationMs } from '../topology/windows.ts';
 import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
-import { analyzeChat } from './chatInput.ts';
+import { analyzeChat, channelOption } from './chatInput.ts';
 import { renderTable, type TableColumn } from './render/table.ts';
 
 const USAGE = 'usage: twitch-pulse evaluate CHAT|- --labels LABELS [--lag 30s] [--window 60s] [--grace 5s] [--channel LOGIN] [--format table|json] [--seed 1] [--draws 200]';
@@ -37,8 +37,7 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
   const lagMs = parseDurationMs(stringOption(args, 'lag', '30s')!, 'lag');
   const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
   const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
-  const channel = stringOption(args, 'channel');
-  if (channel !== undefined && !/^[a-z0-9_]{1,25}$/i.test(channel)) throw new UsageError(`--channel must be a Twitch login (a-z, 0-9, _), got ${JSON.stringify(channel)}`);
+  const channel = channelOption(args);
   const format = stringOption(args, 'format', 'table')!;
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${JSON.stringify(format)}`);
   const seed = integerOption(args, 'seed', 1, 0);
