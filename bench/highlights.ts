@@ -17,10 +17,10 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { derivedRoomId, derivedUserId, logMessage } from '../connectors/chatlogs/records.ts';
 import type { ChatMessage } from '../schemas/types.ts';
-import { Analysis, type AnalyzeOptions, type AnalyzeRecord } from '../topology/analyze.ts';
-import type { Interval } from '../topology/evaluation/intervals.ts';
+import { Analysis, type AnalyzeOptions } from '../topology/analyze.ts';
+import { DetectorRun } from '../topology/evaluation/collect.ts';
 import type { Label } from '../topology/evaluation/labels.ts';
-import { evaluateDetectors, type Evaluation, type ScoredAdWindow, type ScoredHype } from '../topology/evaluation/scores.ts';
+import { evaluateDetectors, type Evaluation } from '../topology/evaluation/scores.ts';
 import { parseDurationMs } from '../topology/windows.ts';
 
 /** One folder's chat, as records of the chat-message topic, and its labels. */
@@ -79,25 +79,21 @@ function mmss(text: string): number {
 /** Runs the analysis on one folder and scores it. */
 export function scoreFolder(dir: string, lagMs: number, options: AnalyzeOptions = {}): { evaluation: Evaluation; messages: number; skipped: number } {
   const folder = readFolder(dir);
-  const records: AnalyzeRecord[] = [];
-  const spans = new Map<string, Interval>();
+  const run = new DetectorRun();
   // One analysis per channel: each video is its own stream, with its own stream time.
   let current: Analysis | null = null;
   let channel = '';
   for (const m of folder.messages) {
     if (m.channel !== channel) {
       current?.finish();
-      current = new Analysis((r) => records.push(r), options);
+      current = new Analysis((r) => run.record(r), options);
       channel = m.channel;
     }
     current!.message(m);
-    const span = spans.get(m.channel);
-    spans.set(m.channel, span ? [span[0], m.eventTimeMs] : [m.eventTimeMs, m.eventTimeMs]);
+    run.message(m.channel, m.eventTimeMs);
   }
   current?.finish();
-  const hypes = records.filter((r) => r.kind === 'hype') as unknown as ScoredHype[];
-  const adWindows = records.filter((r) => r.kind === 'ad_window') as unknown as ScoredAdWindow[];
-  const evaluation = evaluateDetectors({ hypes, adWindows, spans, labels: folder.labels, lagMs });
+  const evaluation = evaluateDetectors({ hypes: run.hypes, adWindows: run.adWindows, spans: run.spans, labels: folder.labels, lagMs });
   return { evaluation, messages: folder.messages.length, skipped: folder.skipped };
 }
 

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { ChatRecordSink } from '../connectors/twitch/chatIngest.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
-import { Analysis, type AnalyzeRecord } from '../topology/analyze.ts';
+import { Analysis } from '../topology/analyze.ts';
+import { DetectorRun } from '../topology/evaluation/collect.ts';
 import { parseLabels } from '../topology/evaluation/labels.ts';
-import { PRECISION_AT, evaluateDetectors, type DetectorScores, type Evaluation, type ScoredAdWindow, type ScoredHype } from '../topology/evaluation/scores.ts';
+import { PRECISION_AT, evaluateDetectors, type DetectorScores, type Evaluation } from '../topology/evaluation/scores.ts';
 import { parseDurationMs } from '../topology/windows.ts';
 import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
 import { analyzeChat, channelOption } from './chatInput.ts';
@@ -45,20 +46,13 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
 
   const labels = parseLabels(readFileSync(labelsFile, 'utf8'), labelsFile);
 
-  const hypes: ScoredHype[] = [];
-  const adWindows: ScoredAdWindow[] = [];
-  const analysis = new Analysis((record) => collect(record, hypes, adWindows), { windowMs, graceMs });
-  const spans = new Map<string, [number, number]>();
+  const run = new DetectorRun();
+  const analysis = new Analysis((record) => run.record(record), { windowMs, graceMs });
   const operators: ChatRecordSink = analysis;
   const sink: ChatRecordSink & { readonly stats: Analysis['stats'] } = {
     stats: analysis.stats,
     message(m, raw, at) {
-      const span = spans.get(m.channel);
-      if (!span) spans.set(m.channel, [m.eventTimeMs, m.eventTimeMs]);
-      else {
-        span[0] = Math.min(span[0], m.eventTimeMs);
-        span[1] = Math.max(span[1], m.eventTimeMs);
-      }
+      run.message(m.channel, m.eventTimeMs);
       operators.message(m, raw, at);
     },
     event: (e, raw, at) => operators.event(e, raw, at),
@@ -68,20 +62,9 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
   await analyzeChat(chatFile, sink, { progress: new Progress('evaluate', { unit: 'lines' }), channel });
   analysis.finish();
 
-  const evaluation = evaluateDetectors({ hypes, adWindows, spans, labels, lagMs, seed, draws });
+  const evaluation = evaluateDetectors({ hypes: run.hypes, adWindows: run.adWindows, spans: run.spans, labels, lagMs, seed, draws });
   process.stdout.write(format === 'json' ? JSON.stringify(evaluation) + '\n' : renderEvaluation(evaluation, { lagMs, seed, draws }) + '\n');
   return 0;
-}
-
-/** Keeps what the evaluation reads of `analyze`'s hype and ad-window records. */
-function collect(record: AnalyzeRecord, hypes: ScoredHype[], adWindows: ScoredAdWindow[]): void {
-  if (record.kind === 'hype') {
-    const r = record as AnalyzeRecord & ScoredHype;
-    hypes.push({ channel: r.channel, beginMs: r.beginMs, endMs: r.endMs, intensity: r.intensity, alert: r.alert === true });
-  } else if (record.kind === 'ad_window') {
-    const r = record as AnalyzeRecord & ScoredAdWindow;
-    adWindows.push({ channel: r.channel, startMs: r.startMs, endMs: r.endMs, cancelledAtMs: typeof r.cancelledAtMs === 'number' ? r.cancelledAtMs : null });
-  }
 }
 
 function integerOption(args: ParsedArgs, name: string, fallback: number, min: number): number {
