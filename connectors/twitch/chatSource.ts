@@ -29,6 +29,8 @@ export interface ChatSourceOptions {
   readonly joinIntervalMs?: number;
   readonly clock?: () => number;
   readonly log?: Logger;
+  /** Builds the tmi.js client from the settings above; `new tmi.Client` unless a test keeps a handle on it. */
+  readonly createClient?: (options: tmi.Options) => tmi.Client;
 }
 
 /**
@@ -68,11 +70,18 @@ export function normaliseChannels(channels: readonly string[]): string[] {
 }
 
 /**
- * Live Twitch chat through tmi.js as a stream of raw IRC lines: every line the server sends,
- * including ones tmi.js's own parser would drop, so the ingester can dead-letter them.
+ * Live Twitch chat through tmi.js as a stream of raw IRC lines, each exactly once and as it
+ * arrived, for the ingester's own parser (which dead-letters those it rejects). Lines come from
+ * tmi.js's public `raw_message` event, so they are every line that has a command (PRIVMSG,
+ * USERNOTICE, CLEARCHAT, PING, numerics, …, malformed or not); a line with none, such as tags
+ * alone, tmi.js discards before any event and it never reaches this stream. tmi.js also trims
+ * whitespace at the ends of each WebSocket frame.
  * Anonymous and read-only unless a token is given. tmi.js reconnects with backoff and
  * re-joins channels; a channel that does not exist or is banned is reported through
  * `notices`, never fatal.
+ *
+ * @throws ConfigError when no valid channel login is given.
+ * @example chatSource({ channels: ['xqc'] }).subscribe((raw) => ingester.line(raw.line, raw.receivedAtMs));
  */
 export function chatSource(options: ChatSourceOptions, notices?: (n: ChatSourceNotice) => void): Observable<RawLine> {
   const channels = normaliseChannels(options.channels);
@@ -85,7 +94,7 @@ export function chatSource(options: ChatSourceOptions, notices?: (n: ChatSourceN
     const identity = options.token
       ? { username: options.username ?? 'twitch_pulse', password: options.token.startsWith('oauth:') ? options.token : `oauth:${options.token}` }
       : undefined;
-    const client = new tmi.Client({
+    const client = (options.createClient ?? ((o) => new tmi.Client(o)))({
       options: { joinInterval: Math.max(300, options.joinIntervalMs ?? 550), skipUpdatingEmotesets: true },
       connection: {
         server: options.server,
@@ -101,14 +110,12 @@ export function chatSource(options: ChatSourceOptions, notices?: (n: ChatSourceN
       logger: { info: () => undefined, warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) },
     });
 
-    // tmi.js drops lines its parser rejects; hook the socket handler to see every line first.
-    const internal = client as unknown as { _onMessage: (event: { data: string }) => void };
-    const original = internal._onMessage.bind(client);
-    internal._onMessage = (event) => {
-      const now = clock();
-      for (const line of String(event.data).split('\r\n')) if (line.length > 0) subscriber.next({ line, receivedAtMs: now });
-      original(event);
-    };
+    // The second argument is tmi.js's own message object; only its `raw` text is passed on, so
+    // live lines get the same parsing and dead-lettering as replayed ones.
+    client.on('raw_message', (_copy, message) => {
+      const line: unknown = message.raw;
+      if (typeof line === 'string' && line.length > 0) subscriber.next({ line, receivedAtMs: clock() });
+    });
 
     client.on('join', (channel: string, _user: string, self: boolean) => {
       if (!self) return;
