@@ -58,12 +58,12 @@ export function stackServices(env: NodeJS.ProcessEnv = process.env): ServiceSpec
     },
     {
       name: 'clickhouse',
-      title: 'ClickHouse server',
+      title: 'ClickHouse 26.7 (the chDB engine of @chdb/lib-linux-x64-gnu)',
       listen: `http://127.0.0.1:${chHttp} (native ${chTcp})`,
       ports: [chHttp, chTcp],
-      healthy: () => answers(`http://127.0.0.1:${chHttp}/ping`, (r, b) => r.ok && b.startsWith('Ok')),
+      healthy: () => clickhouseAnswers(`http://127.0.0.1:${chHttp}`, envValue('CLICKHOUSE_USER', env), envValue('CLICKHOUSE_PASSWORD', env)),
       startTimeoutMs: 60_000,
-      installGroup: 'apt',
+      installGroup: 'cc',
     },
     {
       name: 'minio',
@@ -75,6 +75,21 @@ export function stackServices(env: NodeJS.ProcessEnv = process.env): ServiceSpec
       installGroup: 'go',
     },
   ];
+}
+
+// `/ping` answers without a login; a query as the project's user shows that the users are
+// loaded and the password is the one clients will send.
+async function clickhouseAnswers(url: string, user: string, password: string): Promise<boolean> {
+  if (!(await answers(`${url}/ping`, (r, b) => r.ok && b.startsWith('Ok')))) return false;
+  try {
+    const res = await fetch(`${url}/?query=${encodeURIComponent('SELECT version()')}`, {
+      headers: { 'X-ClickHouse-User': user, 'X-ClickHouse-Key': password },
+      signal: AbortSignal.timeout(2000),
+    });
+    return res.ok && /^\d+\.\d+/.test(await res.text());
+  } catch {
+    return false;
+  }
 }
 
 /** The stack folder (installs, data, logs, PIDs). */

@@ -1,70 +1,67 @@
 #!/usr/bin/env bash
-# Install ClickHouse server + client from Debian's own packages
-# (bookworm: clickhouse-server 18.16.1+ds). No Docker, no upstream repo.
+# Install the local stack's ClickHouse: the ClickHouse 26.x engine of chDB (libchdb.so from the
+# npm package @chdb/lib-linux-x64-gnu, pinned in package.json and installed by `npm ci`), run as
+# a server by chdb-server, a small launcher compiled here from stack/clickhouse/chdb-server.c
+# into ${STACK_DIR}/clickhouse/bin/. No Docker, no apt ClickHouse.
 #
-# Idempotent: exits at once when the clickhouse-server binary is present.
-# The Debian package's own service is never used: stack/clickhouse/run.sh runs
-# a private server in the foreground with its own config. If the package
-# install starts the service anyway, it is stopped and disabled here so it does
-# not hold ports 8123/9000/9009.
+# Idempotent: exits at once when the launcher is newer than its source. Needs a C compiler
+# (cc, gcc or clang); on a machine without one it installs Debian's gcc with apt-get.
 set -euo pipefail
 
-if command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]]; then
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+STACK_DIR="${STACK_DIR:-${REPO_ROOT}/.stack}"
+
+PACKAGE_DIR="${REPO_ROOT}/node_modules/@chdb/lib-linux-x64-gnu"
+SOURCE="${SCRIPT_DIR}/chdb-server.c"
+LAUNCHER="${STACK_DIR}/clickhouse/bin/chdb-server"
+
+if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then
+  echo "clickhouse/install.sh: the pinned libchdb.so is for Linux x86_64 (glibc); this is $(uname -s) $(uname -m)" >&2
+  exit 1
+fi
+if [[ ! -f "${PACKAGE_DIR}/libchdb.so" ]]; then
+  echo "clickhouse/install.sh: ${PACKAGE_DIR}/libchdb.so is missing; run npm ci" >&2
+  exit 1
+fi
+# node_modules left from before a pin change would run another ClickHouse than package.json says.
+pinned="$(sed -n 's/.*"@chdb\/lib-linux-x64-gnu": *"\([^"]*\)".*/\1/p' "${REPO_ROOT}/package.json" | head -n 1)"
+installed="$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "${PACKAGE_DIR}/package.json" | head -n 1)"
+if [[ -n "${pinned}" && "${pinned}" != "${installed}" ]]; then
+  echo "clickhouse/install.sh: node_modules has @chdb/lib-linux-x64-gnu ${installed}, package.json pins ${pinned}; run npm ci" >&2
+  exit 1
+fi
+
+if [[ -x "${LAUNCHER}" && "${LAUNCHER}" -nt "${SOURCE}" ]]; then
   exit 0
 fi
 
-SUDO=""
-if [[ "$(id -u)" -ne 0 ]]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-  else
-    echo "clickhouse/install.sh: need root or sudo to apt-get install clickhouse-server" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-
-# Keep maintainer scripts from starting the packaged service: a policy-rc.d
-# that denies every start (exit 101), removed again afterwards. Only done when
-# no policy-rc.d exists already.
-POLICY=/usr/sbin/policy-rc.d
-added_policy=0
-if [[ ! -e "${POLICY}" ]]; then
-  ${SUDO} sh -c "printf '#!/bin/sh\nexit 101\n' > ${POLICY} && chmod 755 ${POLICY}"
-  added_policy=1
-fi
-cleanup() {
-  if [[ "${added_policy}" -eq 1 ]]; then
-    ${SUDO} rm -f "${POLICY}" || true
-  fi
+find_compiler() {
+  local candidate
+  for candidate in "${CC:-}" cc gcc clang; do
+    if [[ -n "${candidate}" ]] && command -v "${candidate}" >/dev/null 2>&1; then
+      echo "${candidate}"
+      return 0
+    fi
+  done
+  return 1
 }
-trap cleanup EXIT
 
-# Refresh package lists only when there are none (fresh machine/container).
-if [[ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e '^lock$' -e '^partial$' || true)" ]]; then
+if ! compiler="$(find_compiler)"; then
+  SUDO=""
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "clickhouse/install.sh: no C compiler, and no root or sudo to apt-get install gcc" >&2
+      exit 1
+    fi
+    SUDO="sudo"
+  fi
   ${SUDO} apt-get update
-fi
-if ! ${SUDO} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-      clickhouse-server clickhouse-client; then
-  # Stale package lists (404 on a superseded .deb): refresh once and retry.
-  ${SUDO} apt-get update
-  ${SUDO} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-      clickhouse-server clickhouse-client
+  ${SUDO} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc libc6-dev
+  compiler="$(find_compiler)"
 fi
 
-# Belt and braces: if some service manager did start the packaged server,
-# stop it and keep it from starting again.
-if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-  ${SUDO} systemctl disable --now clickhouse-server.service >/dev/null 2>&1 || true
-fi
-if [[ -x /etc/init.d/clickhouse-server ]]; then
-  ${SUDO} /etc/init.d/clickhouse-server stop >/dev/null 2>&1 || true
-fi
-if command -v update-rc.d >/dev/null 2>&1; then
-  ${SUDO} update-rc.d clickhouse-server disable >/dev/null 2>&1 || true
-fi
-
-echo "clickhouse/install.sh: installed $(dpkg-query -W -f='${Version}' clickhouse-server 2>/dev/null || echo '?')" >&2
+mkdir -p "$(dirname "${LAUNCHER}")"
+"${compiler}" -O2 -Wall -Wextra -o "${LAUNCHER}.tmp" "${SOURCE}" -ldl -lpthread
+mv -f "${LAUNCHER}.tmp" "${LAUNCHER}"
+echo "clickhouse/install.sh: built ${LAUNCHER} for @chdb/lib-linux-x64-gnu ${installed}" >&2

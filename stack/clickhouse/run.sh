@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Run a private ClickHouse server (Debian's clickhouse-server 18.16) in the
-# FOREGROUND: the final `exec` makes this script's PID the server's PID, so a
-# caller can stop it with SIGTERM (graceful) / SIGKILL.
+# Run the local stack's ClickHouse (26.x, the engine of chDB's libchdb.so, served by
+# chdb-server; see chdb-server.c) in the FOREGROUND: the final `exec` makes this script's PID
+# the server's PID, so a caller stops it with SIGTERM (clean shutdown) / SIGKILL.
 #
 # Everything lives under ${STACK_DIR} (default: <repo>/.stack):
 #   ${STACK_DIR}/clickhouse/config.xml, users.xml   (regenerated on every run)
-#   ${STACK_DIR}/data/clickhouse/                    (data, tmp, user_files, format_schemas)
+#   ${STACK_DIR}/clickhouse/bin/chdb-server          (built by install.sh)
+#   ${STACK_DIR}/data/clickhouse/                    (data, tmp, format_schemas)
 #   ${STACK_DIR}/logs/clickhouse-server{,.err}.log
 #
-# Env: CLICKHOUSE_HTTP_PORT (8123), CLICKHOUSE_TCP_PORT (9000),
-#      CLICKHOUSE_LOG_LEVEL (information), CLICKHOUSE_GRAFANA_PASSWORD (empty).
+# Env: CLICKHOUSE_HTTP_PORT (8123), CLICKHOUSE_TCP_PORT (9000), CLICKHOUSE_LOG_LEVEL (information),
+#      CLICKHOUSE_PASSWORD (user `default`; empty: no password),
+#      CLICKHOUSE_GRAFANA_PASSWORD (read-only user `grafana`; empty: no password).
+#      A password may come from the file <NAME>_FILE names instead, as in core/config.ts.
 # Listens on 127.0.0.1 only; no interserver (replication) port.
 set -euo pipefail
 
@@ -19,72 +22,108 @@ STACK_DIR="${STACK_DIR:-${REPO_ROOT}/.stack}"
 mkdir -p "${STACK_DIR}"
 STACK_DIR="$(cd "${STACK_DIR}" && pwd)"   # absolute: the config must not depend on cwd
 
+# The value of a secret variable, or the contents of the file <NAME>_FILE names.
+secret() {
+  local name="$1"
+  local file_var="${1}_FILE"
+  if [[ -n "${!file_var:-}" ]]; then
+    if [[ -n "${!name:-}" ]]; then
+      echo "clickhouse/run.sh: ${name} and ${file_var} are both set; set one" >&2
+      return 1
+    fi
+    cat "${!file_var}"
+  else
+    printf '%s' "${!name:-}"
+  fi
+}
+
 HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
 TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
 LOG_LEVEL="${CLICKHOUSE_LOG_LEVEL:-information}"
-GRAFANA_PASSWORD="${CLICKHOUSE_GRAFANA_PASSWORD:-}"
+DEFAULT_PASSWORD="$(secret CLICKHOUSE_PASSWORD)"
+GRAFANA_PASSWORD="$(secret CLICKHOUSE_GRAFANA_PASSWORD)"
 
 CONF_DIR="${STACK_DIR}/clickhouse"
 DATA_DIR="${STACK_DIR}/data/clickhouse"
 LOG_DIR="${STACK_DIR}/logs"
+LAUNCHER="${CONF_DIR}/bin/chdb-server"
+LIBCHDB="${REPO_ROOT}/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"
 
-SERVER_BIN="$(command -v clickhouse-server 2>/dev/null || true)"
-if [[ -z "${SERVER_BIN}" && -x /usr/sbin/clickhouse-server ]]; then
-  SERVER_BIN=/usr/sbin/clickhouse-server   # /usr/sbin is not on every PATH
-fi
-if [[ -z "${SERVER_BIN}" ]]; then
-  echo "clickhouse/run.sh: clickhouse-server not installed; run stack/clickhouse/install.sh" >&2
+if [[ ! -x "${LAUNCHER}" || ! -f "${LIBCHDB}" ]]; then
+  echo "clickhouse/run.sh: ${LAUNCHER} or ${LIBCHDB} missing; run npm ci, then stack/clickhouse/install.sh" >&2
   exit 1
 fi
 
-mkdir -p "${CONF_DIR}" "${DATA_DIR}/tmp" "${DATA_DIR}/user_files" \
-         "${DATA_DIR}/format_schemas" "${LOG_DIR}"
+# Data of the Debian 18.16 server this stack ran before: its databases are Ordinary ones (no
+# store/ folder), which 26.x does not load as they are. Kept aside, not deleted.
+if [[ -d "${DATA_DIR}/metadata" && ! -d "${DATA_DIR}/store" ]]; then
+  old="${DATA_DIR}-18.16-$(date -u +%Y%m%dT%H%M%SZ)"
+  mv "${DATA_DIR}" "${old}"
+  echo "clickhouse/run.sh: moved the ClickHouse 18.16 data aside to ${old}; starting with an empty data folder" >&2
+fi
 
-# (sed, not ${s//&/...}: bash 5.2's patsub_replacement treats & as "the match")
-xml_escape() {
-  printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
-    -e 's/"/\&quot;/g' -e "s/'/\\&apos;/g"
+mkdir -p "${CONF_DIR}" "${DATA_DIR}/format_schemas" "${LOG_DIR}"
+
+sha256_hex() {
+  printf '%s' "$1" | sha256sum | cut -d' ' -f1
 }
 
-# NB: 18.16 wants directory paths WITH a trailing slash (it concatenates).
+# How a user logs in: no password, or the SHA-256 of its password (no plain text on disk).
+password_element() {
+  if [[ -z "$1" ]]; then
+    echo '<no_password/>'
+  else
+    echo "<password_sha256_hex>$(sha256_hex "$1")</password_sha256_hex>"
+  fi
+}
+
+# clickhouse-local's own session logs in as `default` with an empty password, so `default`'s
+# password is checked by chdb-server's authenticator instead (see chdb-server.c).
+if [[ -n "${DEFAULT_PASSWORD}" ]]; then
+  DEFAULT_LOGIN='<http_authentication><server>chdb_server</server><scheme>basic</scheme></http_authentication>'
+  AUTH_SERVERS='<http_authentication_servers><chdb_server><uri from_env="CHDB_SERVER_AUTH_URI"/></chdb_server></http_authentication_servers>'
+  export CHDB_SERVER_DEFAULT_PASSWORD="${DEFAULT_PASSWORD}"
+else
+  DEFAULT_LOGIN='<no_password/>'
+  AUTH_SERVERS=''
+  unset CHDB_SERVER_DEFAULT_PASSWORD
+fi
+
 cat > "${CONF_DIR}/config.xml" <<XML
 <?xml version="1.0"?>
 <!-- Generated by stack/clickhouse/run.sh; edits are overwritten. -->
-<yandex>
+<clickhouse>
     <logger>
-        <level>${LOG_LEVEL}</level>
+        <!-- No level here: clickhouse-local takes it from chdb-server's third argument only. -->
         <log>${LOG_DIR}/clickhouse-server.log</log>
         <errorlog>${LOG_DIR}/clickhouse-server.err.log</errorlog>
         <size>100M</size>
         <count>3</count>
+        <console>0</console>
     </logger>
 
+    <!-- Read by SYSTEM START LISTEN (chdb-server). No interserver port is ever opened. -->
     <listen_host>127.0.0.1</listen_host>
     <http_port>${HTTP_PORT}</http_port>
     <tcp_port>${TCP_PORT}</tcp_port>
-    <!-- No interserver_http_port element: 18.16 then opens no replication port. -->
-
     <max_connections>1024</max_connections>
     <keep_alive_timeout>3</keep_alive_timeout>
-    <max_concurrent_queries>100</max_concurrent_queries>
-    <uncompressed_cache_size>268435456</uncompressed_cache_size>
-    <mark_cache_size>268435456</mark_cache_size>
 
+    <!-- clickhouse-local keeps tmp/ under path and ignores user_files_path (file() reads any path). -->
     <path>${DATA_DIR}/</path>
-    <tmp_path>${DATA_DIR}/tmp/</tmp_path>
-    <user_files_path>${DATA_DIR}/user_files/</user_files_path>
-    <!-- Not read by 18.16 (newer servers only); harmless, kept for upgrades. -->
     <format_schema_path>${DATA_DIR}/format_schemas/</format_schema_path>
 
     <users_config>${CONF_DIR}/users.xml</users_config>
+    ${AUTH_SERVERS}
     <default_profile>default</default_profile>
     <default_database>default</default_database>
     <timezone>UTC</timezone>
-    <mlock_executable>false</mlock_executable>
 
-    <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>
-    <max_session_timeout>3600</max_session_timeout>
-    <default_session_timeout>60</default_session_timeout>
+    <!-- chDB sizes these pools for an embedded engine (2 threads each); a server needs
+         ClickHouse's own defaults, or merges and table housekeeping queue up. -->
+    <background_pool_size>16</background_pool_size>
+    <background_schedule_pool_size>128</background_schedule_pool_size>
+    <background_common_pool_size>8</background_common_pool_size>
 
     <query_log>
         <database>system</database>
@@ -92,33 +131,40 @@ cat > "${CONF_DIR}/config.xml" <<XML
         <partition_by>toYYYYMM(event_date)</partition_by>
         <flush_interval_milliseconds>7500</flush_interval_milliseconds>
     </query_log>
+    <part_log>
+        <database>system</database>
+        <table>part_log</table>
+        <partition_by>toYYYYMM(event_date)</partition_by>
+        <flush_interval_milliseconds>1000</flush_interval_milliseconds>
+    </part_log>
 
     <!-- Allow DROP TABLE of any size (dev/test server). -->
     <max_table_size_to_drop>0</max_table_size_to_drop>
     <max_partition_size_to_drop>0</max_partition_size_to_drop>
-</yandex>
+</clickhouse>
 XML
 
+# grafana: the same read-only profile as clickhouse/users.d/grafana.xml (docker-compose), but
+# without its allow_databases, as tests give every run a database of its own.
 cat > "${CONF_DIR}/users.xml" <<XML
 <?xml version="1.0"?>
 <!-- Generated by stack/clickhouse/run.sh; edits are overwritten. -->
-<yandex>
+<clickhouse>
     <profiles>
-        <default>
-            <max_memory_usage>4000000000</max_memory_usage>
-            <use_uncompressed_cache>0</use_uncompressed_cache>
-            <load_balancing>random</load_balancing>
-            <allow_experimental_low_cardinality_type>1</allow_experimental_low_cardinality_type>
-        </default>
-        <readonly>
+        <default/>
+        <grafana_readonly>
             <readonly>1</readonly>
-            <allow_experimental_low_cardinality_type>1</allow_experimental_low_cardinality_type>
-        </readonly>
+            <constraints>
+                <max_execution_time>
+                    <changeable_in_readonly/>
+                </max_execution_time>
+            </constraints>
+        </grafana_readonly>
     </profiles>
 
     <users>
         <default>
-            <password></password>
+            ${DEFAULT_LOGIN}
             <networks>
                 <ip>::1</ip>
                 <ip>127.0.0.1</ip>
@@ -127,30 +173,22 @@ cat > "${CONF_DIR}/users.xml" <<XML
             <quota>default</quota>
         </default>
         <grafana>
-            <password>$(xml_escape "${GRAFANA_PASSWORD}")</password>
+            $(password_element "${GRAFANA_PASSWORD}")
             <networks>
                 <ip>::1</ip>
                 <ip>127.0.0.1</ip>
             </networks>
-            <profile>readonly</profile>
+            <profile>grafana_readonly</profile>
             <quota>default</quota>
         </grafana>
     </users>
 
     <quotas>
-        <default>
-            <interval>
-                <duration>3600</duration>
-                <queries>0</queries>
-                <errors>0</errors>
-                <result_rows>0</result_rows>
-                <read_rows>0</read_rows>
-                <execution_time>0</execution_time>
-            </interval>
-        </default>
+        <default/>
     </quotas>
-</yandex>
+</clickhouse>
 XML
+chmod 600 "${CONF_DIR}/users.xml"
 
 cd "${DATA_DIR}"
-exec "${SERVER_BIN}" --config-file="${CONF_DIR}/config.xml"
+exec "${LAUNCHER}" "${LIBCHDB}" "${CONF_DIR}/config.xml" "${LOG_LEVEL}"
