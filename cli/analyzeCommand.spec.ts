@@ -45,9 +45,9 @@ describe('twitch-pulse analyze (the CLI, no servers)', () => {
     assert.match(run.stderr, new RegExp(`^analyze {2}\\[#{24}\\] 100% {2}ETA 0\\.0 s {2}${lines.length.toLocaleString('en-US')} lines {2}`, 'm'));
   });
 
-  it('refuses a bad window with a clear error and exit code 1', () => {
+  it('refuses a bad window with a clear error naming the option, exit 2', () => {
     const run = spawnSync(process.execPath, ['bin/twitch-pulse.mjs', 'analyze', '-', '--window', 'soon'], { cwd: REPO_ROOT, input: '', encoding: 'utf8' });
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /window must be a duration like 500ms, 10s, 1m or 1h, got "soon"/);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^twitch-pulse analyze: --window must be a duration like 500ms, 10s, 1m, 1h or 7d, got "soon"$/m);
   });
 });

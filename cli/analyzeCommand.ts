@@ -1,9 +1,8 @@
-import { UsageError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { Analysis } from '../topology/analyze.ts';
-import { parseDurationMs } from '../topology/windows.ts';
-import { parseArgs, stringOption } from './args.ts';
-import { analyzeChat, channelOption } from './chatInput.ts';
+import { parseCommandLine } from './args.ts';
+import { analyzeChat } from './chatInput.ts';
+import { ANALYZE } from './commands/chat.ts';
 
 /**
  * `twitch-pulse analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]`: the topology's
@@ -13,12 +12,9 @@ import { analyzeChat, channelOption } from './chatInput.ts';
  * Progress on stderr: lines and their rate, and for a file the share read with an ETA.
  */
 export async function analyzeCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const file = args.positionals[0];
-  if (!file) throw new UsageError('usage: twitch-pulse analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]');
-  const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
-  const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
-  const channel = channelOption(args);
+  const { values, positionals } = parseCommandLine(ANALYZE, argv);
+  const file = positionals[0]!;
+  const { window: windowMs, grace: graceMs, channel } = values;
 
   let pending: string[] = [];
   const flushOut = async () => {

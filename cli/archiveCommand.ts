@@ -1,5 +1,5 @@
 import { endpointsFromEnv } from '../core/config.ts';
-import { UsageError, messageOf } from '../core/errors.ts';
+import { messageOf } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Progress } from '../core/progress.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
@@ -10,22 +10,13 @@ import { rollPolicy } from '../connectors/minio/rollPolicy.ts';
 import { WriterSchemas } from '../connectors/minio/writerSchemas.ts';
 import { TOPICS } from '../schemas/catalogue.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
+import { parseCommandLine } from './args.ts';
+import { ARCHIVE } from './commands/archive.ts';
 
 /** The raw topics archived when `--topics` is not given. */
 export const DEFAULT_ARCHIVE_TOPICS: readonly string[] = Object.freeze(
   [TOPICS.chatMessages, TOPICS.chatEvents, TOPICS.moderation, TOPICS.streamSnapshots].map((t) => t.name),
 );
-
-const USAGE = 'usage: twitch-pulse archive [--topics a,b] [--group G] [--max-records N] [--max-bytes N] [--max-wait-ms N] [--once | --until-idle-ms N] [--dead-letter-topic T]';
-
-function intOption(args: ParsedArgs, name: string): number | undefined {
-  const text = stringOption(args, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number >= 1, got ${JSON.stringify(text)}\n${USAGE}`);
-  return value;
-}
 
 /**
  * `twitch-pulse archive`: the raw topics into MinIO as Parquet, as the consumer group
@@ -36,13 +27,11 @@ function intOption(args: ParsedArgs, name: string): number | undefined {
  * offsets read and ETA). Bucket and endpoint come from MINIO_* variables.
  */
 export async function archiveCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['once']);
-  if (args.positionals.length > 0) throw new UsageError(USAGE);
+  const { values } = parseCommandLine(ARCHIVE, argv);
   const endpoints = endpointsFromEnv();
-  const topics = (stringOption(args, 'topics')?.split(',') ?? [...DEFAULT_ARCHIVE_TOPICS]).map((t) => t.trim()).filter(Boolean);
-  if (topics.length === 0) throw new UsageError(`--topics names no topic\n${USAGE}`);
-  const groupId = stringOption(args, 'group', 'twitch-pulse-archive')!;
-  const policy = rollPolicy({ maxRecords: intOption(args, 'max-records'), maxBytes: intOption(args, 'max-bytes'), maxWaitMs: intOption(args, 'max-wait-ms') });
+  const topics = values.topics ?? [...DEFAULT_ARCHIVE_TOPICS];
+  const groupId = values.group;
+  const policy = rollPolicy({ maxRecords: values['max-records'], maxBytes: values['max-bytes'], maxWaitMs: values['max-wait-ms'] });
   const log = createLogger('archive').child({ group: groupId });
   const archiver = new Archiver({
     kafka: createKafka(endpoints.kafkaBrokers, `twitch-pulse-archive-${process.pid}`),
@@ -51,10 +40,10 @@ export async function archiveCommand(argv: readonly string[]): Promise<number> {
     sink: new MinioArchiveSink(createMinio(endpoints.minio), endpoints.minio.bucket, { log }),
     topics,
     groupId,
-    deadLetterTopic: stringOption(args, 'dead-letter-topic', TOPICS.deadLetter.name)!,
+    deadLetterTopic: values['dead-letter-topic'] ?? TOPICS.deadLetter.name,
     policy,
-    once: args.options.has('once'),
-    untilIdleMs: intOption(args, 'until-idle-ms'),
+    once: values.once,
+    untilIdleMs: values['until-idle-ms'],
     log,
   });
   await archiver.start();

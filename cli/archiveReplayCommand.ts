@@ -7,14 +7,13 @@ import { replayArchive, type ArchiveReplayProgress } from '../connectors/minio/a
 import { MinioArchiveSink } from '../connectors/minio/archiveSink.ts';
 import { createMinio } from '../connectors/minio/client.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import { parseArgs, stringOption } from './args.ts';
-
-const USAGE = 'usage: twitch-pulse replay --from-archive s3://BUCKET/TOPIC[/PREFIX] [--to-topic T]';
+import { parseCommandLine } from './args.ts';
+import { REPLAY_FROM_ARCHIVE } from './commands/ingest.ts';
 
 /** Bucket and object-name prefix of an `s3://bucket/topic/...` address. */
 export function parseArchiveUrl(url: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  if (!m) throw new UsageError(`--from-archive takes s3://BUCKET/TOPIC[/PREFIX], got ${JSON.stringify(url)}\n${USAGE}`);
+  if (!m) throw new UsageError(`--from-archive takes s3://BUCKET/TOPIC[/PREFIX], got ${JSON.stringify(url)}`);
   const rest = m[2]!;
   // A bare topic gets its slash, so `twitch.chat.messages` does not also match `twitch.chat.messages2`.
   return { bucket: m[1]!, prefix: rest.includes('/') ? rest : `${rest}/` };
@@ -27,10 +26,8 @@ export function parseArchiveUrl(url: string): { bucket: string; prefix: string }
  * Progress on stderr: the share of the objects' offsets replayed, with rate and ETA.
  */
 export async function replayArchiveCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const url = stringOption(args, 'from-archive');
-  if (!url || args.positionals.length > 0) throw new UsageError(USAGE);
-  const { bucket, prefix } = parseArchiveUrl(url);
+  const { values } = parseCommandLine(REPLAY_FROM_ARCHIVE, argv);
+  const { bucket, prefix } = parseArchiveUrl(values['from-archive']);
   const endpoints = endpointsFromEnv();
   const log = createLogger('replay-archive');
   const progress = new Progress('replay --from-archive', { unit: 'records' });
@@ -45,7 +42,7 @@ export async function replayArchiveCommand(argv: readonly string[]): Promise<num
     serde: AvroSerde.connect(endpoints.registryUrl),
     sink: new MinioArchiveSink(createMinio(endpoints.minio), bucket, { log }),
     prefix,
-    toTopic: stringOption(args, 'to-topic'),
+    toTopic: values['to-topic'],
     log,
     onProgress: (p) => {
       last = p;

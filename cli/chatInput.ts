@@ -1,9 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { readChatLog, type ChatLogResult } from '../connectors/chatlogs/readChatLog.ts';
 import type { ChatRecordSink, IngestStats } from '../connectors/twitch/chatIngest.ts';
-import { UsageError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
-import { stringOption, type ParsedArgs } from './args.ts';
 
 /** Options of {@link analyzeChat}. */
 export interface ChatInputOptions {
@@ -65,15 +63,4 @@ export async function analyzeChat(file: string, sink: ChatRecordSink & { readonl
   });
   progress.finish(state(result.stats));
   return result;
-}
-
-/**
- * `--channel LOGIN` of `analyze` and `evaluate`: the login for chat logs that do not name it.
- *
- * @throws UsageError when it is not a Twitch login (a-z, 0-9, _; at most 25).
- */
-export function channelOption(args: ParsedArgs): string | undefined {
-  const channel = stringOption(args, 'channel');
-  if (channel !== undefined && !/^[a-z0-9_]{1,25}$/i.test(channel)) throw new UsageError(`--channel must be a Twitch login (a-z, 0-9, _), got ${JSON.stringify(channel)}`);
-  return channel;
 }

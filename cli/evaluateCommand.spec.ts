@@ -141,14 +141,14 @@ describe('twitch-pulse evaluate (the CLI, no servers)', () => {
     assert.match(run.stderr, new RegExp(`^twitch-pulse evaluate: ${bad.replace(/[.\\]/g, '\\$&')} line 3: start must be epoch ms or an ISO-8601 time, got "yesterday" \\[INPUT_INVALID\\]$`, 'm'));
   });
 
-  it('refuses a wrong command line with usage, exit 2, and too few draws, exit 1', () => {
+  it('refuses a wrong command line and too few draws with usage, exit 2', () => {
     for (const args of [[chat], [chat, '--labels', labels, '--lags', '30s'], [chat, '--labels', labels, '--format', 'yaml'], [chat, '--labels', labels, '--channel', '#alpha']]) {
       const run = evaluate(...args);
       assert.equal(run.status, 2, args.join(' '));
       assert.match(run.stderr, /usage: twitch-pulse/);
     }
     const run = evaluate(chat, '--labels', labels, '--draws', '50');
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /draws must be an integer >= 200, got "50"/);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--draws must be an integer >= 200, got "50"/);
   });
 });

@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { ChatRecordSink } from '../connectors/twitch/chatIngest.ts';
-import { ConfigError, UsageError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { Analysis } from '../topology/analyze.ts';
 import { DetectorRun } from '../topology/evaluation/collect.ts';
 import { parseLabels } from '../topology/evaluation/labels.ts';
 import { PRECISION_AT, evaluateDetectors, type DetectorScores, type Evaluation } from '../topology/evaluation/scores.ts';
-import { parseDurationMs } from '../topology/windows.ts';
-import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
-import { analyzeChat, channelOption } from './chatInput.ts';
+import { parseCommandLine } from './args.ts';
+import { analyzeChat } from './chatInput.ts';
+import { EVALUATE } from './commands/chat.ts';
 import { renderTable, type TableColumn } from './render/table.ts';
-
-const USAGE = 'usage: twitch-pulse evaluate CHAT|- --labels LABELS [--lag 30s] [--window 60s] [--grace 5s] [--channel LOGIN] [--format table|json] [--seed 1] [--draws 200]';
-const OPTIONS = ['labels', 'lag', 'window', 'grace', 'channel', 'format', 'seed', 'draws'];
-
-/** The fewest random placements the chance baseline is averaged over. */
-const MIN_DRAWS = 200;
 
 /**
  * `twitch-pulse evaluate CHAT|- --labels LABELS`: runs the detectors of `analyze` on a chat log
@@ -25,24 +18,14 @@ const MIN_DRAWS = 200;
  * (and refused, if bad) before the chat. `--channel` names the channel for chat logs that do not,
  * as for `analyze`. Progress on stderr as for `analyze`.
  *
- * @throws UsageError for a wrong command line; InputFormatError for a bad labels file (exit 2);
- *   ConfigError for a bad duration, seed or draw count.
+ * @throws UsageError for a wrong command line or a bad duration, seed or draw count;
+ *   InputFormatError for a bad labels file (exit 2).
  * @example twitch-pulse evaluate chat.log --labels highlights.csv --lag 30s --format json
  */
 export async function evaluateCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const chatFile = args.positionals[0];
-  const labelsFile = stringOption(args, 'labels');
-  if (!chatFile || !labelsFile || args.positionals.length > 1) throw new UsageError(USAGE);
-  for (const name of args.options.keys()) if (!OPTIONS.includes(name)) throw new UsageError(`unknown option --${name}\n${USAGE}`);
-  const lagMs = parseDurationMs(stringOption(args, 'lag', '30s')!, 'lag');
-  const windowMs = parseDurationMs(stringOption(args, 'window', '60s')!, 'window');
-  const graceMs = parseDurationMs(stringOption(args, 'grace', '5s')!, 'grace');
-  const channel = channelOption(args);
-  const format = stringOption(args, 'format', 'table')!;
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${JSON.stringify(format)}`);
-  const seed = integerOption(args, 'seed', 1, 0);
-  const draws = integerOption(args, 'draws', MIN_DRAWS, MIN_DRAWS);
+  const { values, positionals } = parseCommandLine(EVALUATE, argv);
+  const chatFile = positionals[0]!;
+  const { labels: labelsFile, lag: lagMs, window: windowMs, grace: graceMs, channel, format, seed, draws } = values;
 
   const labels = parseLabels(readFileSync(labelsFile, 'utf8'), labelsFile);
 
@@ -65,14 +48,6 @@ export async function evaluateCommand(argv: readonly string[]): Promise<number> 
   const evaluation = evaluateDetectors({ hypes: run.hypes, adWindows: run.adWindows, spans: run.spans, labels, lagMs, seed, draws });
   process.stdout.write(format === 'json' ? JSON.stringify(evaluation) + '\n' : renderEvaluation(evaluation, { lagMs, seed, draws }) + '\n');
   return 0;
-}
-
-function integerOption(args: ParsedArgs, name: string, fallback: number, min: number): number {
-  const text = stringOption(args, name);
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) throw new ConfigError(name, `must be an integer >= ${min}, got ${JSON.stringify(text)}`);
-  return value;
 }
 
 const DASH = '–';

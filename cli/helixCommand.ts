@@ -10,17 +10,9 @@ import { HelixClient } from '../connectors/helix/client.ts';
 import { HelixRateLimiter } from '../connectors/helix/rateLimiter.ts';
 import { HelixCollector, type SweepFilter } from '../connectors/helix/sweep.ts';
 import { DEFAULT_HELIX_TOPICS, runHelixSweeps } from '../connectors/helix/sweepToKafka.ts';
-import { parseDurationMs } from '../topology/windows.ts';
-import { parseArgs, stringOption } from './args.ts';
-import { parseSinceMs, parseUntilSeconds } from './reportCommand.ts';
-
-const USAGE = `usage: twitch-pulse helix sweep [--games ID,…] [--languages en,…] [--logins a,…] [--every 60s] [--once | --sweeps N] [--split language|game|none] [--snapshots-topic T] [--changes-topic T]
-       twitch-pulse helix clips --channel LOGIN [--since 7d] [--until ISO-TIME] [--min-views N] [--out FILE|-] [--slice 1d] [--clips-topic T] [--dead-letter-topic T]`;
-
-function list(text: string | undefined): string[] | undefined {
-  const items = text?.split(',').map((s) => s.trim()).filter(Boolean);
-  return items && items.length > 0 ? items : undefined;
-}
+import { parseCommandLine } from './args.ts';
+import { HELIX_CLIPS, HELIX_SWEEP } from './commands/helix.ts';
+import { parseUntilSeconds } from './reportCommand.ts';
 
 /**
  * `twitch-pulse helix sweep`: sweeps Helix's live streams (all, or the given games, languages
@@ -30,22 +22,11 @@ function list(text: string | undefined): string[] | undefined {
  * A progress line per sweep shows streams and their rate, pages, requests left in the
  * rate-limit bucket and the totals over all sweeps.
  */
-export async function helixCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['once']);
-  if (args.positionals[0] === 'clips') return clipsCommand(args);
-  if (args.positionals[0] !== 'sweep') throw new UsageError(USAGE);
-  const filter: SweepFilter = {
-    gameIds: list(stringOption(args, 'games')),
-    languages: list(stringOption(args, 'languages')),
-    userLogins: list(stringOption(args, 'logins')),
-  };
-  const everyMs = parseDurationMs(stringOption(args, 'every', '60s')!, 'every');
-  const sweepsText = stringOption(args, 'sweeps');
-  if (sweepsText !== undefined && args.options.has('once')) throw new UsageError('--once and --sweeps exclude each other');
-  const sweeps = args.options.has('once') ? 1 : sweepsText === undefined ? undefined : Number(sweepsText);
-  if (sweeps !== undefined && !(Number.isInteger(sweeps) && sweeps >= 1)) throw new UsageError(`--sweeps must be a whole number >= 1, got ${sweepsText}`);
-  const split = stringOption(args, 'split');
-  if (split !== undefined && !['language', 'game', 'none'].includes(split)) throw new UsageError(`--split must be language, game or none, got ${split}`);
+export async function helixSweepCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(HELIX_SWEEP, argv);
+  const filter: SweepFilter = { gameIds: values.games, languages: values.languages, userLogins: values.logins };
+  const { every: everyMs, split } = values;
+  const sweeps = values.once ? 1 : values.sweeps;
 
   const log = createLogger('helix');
   const limiter = new HelixRateLimiter();
@@ -60,7 +41,7 @@ export async function helixCommand(argv: readonly string[]): Promise<number> {
     extra: `pages ${pages}  bucket ${limiter.snapshot().remaining}/${limiter.snapshot().limit}  all sweeps ${(total + streams).toLocaleString('en-US')} streams`,
   });
   const collector = new HelixCollector(client, {
-    split: split as 'language' | 'game' | 'none' | undefined,
+    split,
     onPage: (s) => {
       progress ??= new Progress(`helix sweep ${sweepsDone + 1}`, { unit: 'streams' });
       progress.update(line(s.streams, s.pages));
@@ -74,8 +55,8 @@ export async function helixCommand(argv: readonly string[]): Promise<number> {
     await runHelixSweeps(endpointsFromEnv(), collector, {
       filter, everyMs, sweeps, signal: abort.signal, log,
       topics: {
-        snapshots: stringOption(args, 'snapshots-topic', DEFAULT_HELIX_TOPICS.snapshots)!,
-        categoryChanges: stringOption(args, 'changes-topic', DEFAULT_HELIX_TOPICS.categoryChanges)!,
+        snapshots: values['snapshots-topic'] ?? DEFAULT_HELIX_TOPICS.snapshots,
+        categoryChanges: values['changes-topic'] ?? DEFAULT_HELIX_TOPICS.categoryChanges,
       },
       afterSweep: ({ sweep, changes }) => {
         (progress ?? new Progress(`helix sweep ${sweepsDone + 1}`, { unit: 'streams' })).finish(line(sweep.stats.streams, sweep.stats.pages));
@@ -111,16 +92,13 @@ function helixClient(limiter: HelixRateLimiter, log: Logger): HelixClient {
  * `evaluate --labels` reads: the channel's merged moments with at least `--min-views` views.
  * Ends with one JSON line of counters (on stderr when the labels go to stdout).
  */
-async function clipsCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
-  const login = stringOption(args, 'channel')?.replace(/^#/, '').toLowerCase();
-  if (!login) throw new UsageError(`--channel is required\n${USAGE}`);
-  const untilMs = parseUntilSeconds(stringOption(args, 'until'), Date.now) * 1000;
-  const sinceMs = untilMs - parseSinceMs(stringOption(args, 'since', '7d')!);
-  const minViewsText = stringOption(args, 'min-views', '0')!;
-  const minViews = Number(minViewsText);
-  if (!(/^\d+$/.test(minViewsText) && Number.isSafeInteger(minViews))) throw new UsageError(`--min-views must be a whole number >= 0, got ${JSON.stringify(minViewsText)}`);
-  const sliceMs = parseSinceMs(stringOption(args, 'slice', '1d')!);
-  const out = stringOption(args, 'out');
+export async function helixClipsCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(HELIX_CLIPS, argv);
+  const login = values.channel.replace(/^#/, '').toLowerCase();
+  if (!login) throw new UsageError('--channel names no channel');
+  const untilMs = parseUntilSeconds(values.until, Date.now) * 1000;
+  const sinceMs = untilMs - values.since;
+  const { 'min-views': minViews, slice: sliceMs, out } = values;
   const log = createLogger('helix').child({ channel: login });
   let progress: Progress | undefined;
   const collector = new ClipCollector(helixClient(new HelixRateLimiter(), log), {
@@ -138,8 +116,8 @@ async function clipsCommand(args: ReturnType<typeof parseArgs>): Promise<number>
   const published = await publishClips(endpointsFromEnv(), found, {
     log,
     topics: {
-      clips: stringOption(args, 'clips-topic', DEFAULT_CLIP_TOPICS.clips)!,
-      deadLetter: stringOption(args, 'dead-letter-topic', DEFAULT_CLIP_TOPICS.deadLetter)!,
+      clips: values['clips-topic'] ?? DEFAULT_CLIP_TOPICS.clips,
+      deadLetter: values['dead-letter-topic'] ?? DEFAULT_CLIP_TOPICS.deadLetter,
     },
   });
   const merged = mergeMoments(found.clips.map((c) => ({ startMs: c.momentStartMs, endMs: c.momentEndMs, views: c.viewCount, title: c.title })));

@@ -7,8 +7,8 @@ import { replay } from '../connectors/replay/replay.ts';
 import { chatSource, chatSourceOptionsFromEnv, normaliseChannels } from '../connectors/twitch/chatSource.ts';
 import type { IngestStats } from '../connectors/twitch/chatIngest.ts';
 import { DEFAULT_INGEST_TOPICS, REPLAY_CHECKPOINT_TOPIC, openCheckpointedIngest, openKafkaIngest, openThreadedKafkaIngest, type IngestTopicNames } from '../connectors/twitch/ingestToKafka.ts';
-import { replayArchiveCommand } from './archiveReplayCommand.ts';
-import { parseArgs, stringOption } from './args.ts';
+import { parseCommandLine } from './args.ts';
+import { INGEST, REPLAY } from './commands/ingest.ts';
 
 function summary(stats: IngestStats, resumedAfterLines = 0): string {
   return JSON.stringify({
@@ -23,20 +23,13 @@ function summary(stats: IngestStats, resumedAfterLines = 0): string {
  * raw IRC lines into Kafka, the same records live ingestion writes (topic names prefixed with P,
  * for staging and tests). Without --speed it replays as fast as Kafka takes them. With `--checkpoint NAME` it is exactly once across restarts: lines go out in
  * Kafka transactions that record how many lines are in, and a rerun with the same NAME resumes
- * after them. With `--from-archive s3://…` it replays archived Parquet objects instead
- * ({@link replayArchiveCommand}).
+ * after them. (`replay --from-archive s3://…`, archived Parquet objects, is `replayArchiveCommand`.)
  */
 export async function replayCommand(argv: readonly string[]): Promise<number> {
-  if (argv.some((a) => a === '--from-archive' || a.startsWith('--from-archive='))) return replayArchiveCommand(argv);
-  const args = parseArgs(argv, ['max']);
-  const file = args.positionals[0];
-  if (!file) throw new UsageError('usage: twitch-pulse replay FILE|- [--speed N | --max] [--checkpoint NAME] [--topic-prefix P]');
-  const speedText = stringOption(args, 'speed');
-  if (speedText !== undefined && args.options.has('max')) throw new UsageError('--speed and --max exclude each other');
-  const speed = speedText === undefined ? undefined : Number(speedText);
+  const { values, positionals } = parseCommandLine(REPLAY, argv);
+  const file = positionals[0]!;
+  const { speed, checkpoint, 'topic-prefix': prefix } = values;
 
-  const checkpoint = stringOption(args, 'checkpoint');
-  const prefix = stringOption(args, 'topic-prefix') ?? '';
   const topics = prefixedIngestTopics(prefix);
   // As fast as Kafka takes them, parsing moves to worker threads; paced lines go one by one.
   const { ingester, producer, close, resumeAt, advance } = checkpoint !== undefined
@@ -94,15 +87,13 @@ async function openCheckpointed(checkpoint: string, topics: IngestTopicNames, ch
  * Channels also come from TWITCH_CHANNELS; anonymous unless TWITCH_OAUTH_TOKEN is set.
  */
 export async function ingestCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const names: string[] = [];
-  const flag = stringOption(args, 'channels');
-  if (flag) names.push(...flag.split(','));
-  const file = stringOption(args, 'channels-file');
+  const { values } = parseCommandLine(INGEST, argv);
+  const names: string[] = [...(values.channels ?? [])];
+  const file = values['channels-file'];
   if (file) names.push(...readFileSync(file, 'utf8').split(/[\s,]+/));
   if (names.length === 0 && process.env.TWITCH_CHANNELS) names.push(...process.env.TWITCH_CHANNELS.split(','));
   const channels = normaliseChannels(names);
-  if (channels.length === 0) throw new UsageError('usage: twitch-pulse ingest --channels a,b | --channels-file FILE (or TWITCH_CHANNELS)');
+  if (channels.length === 0) throw new UsageError('no channel: give --channels a,b or --channels-file FILE, or set TWITCH_CHANNELS');
 
   const log = createLogger('ingest');
   const { ingester, producer, close } = await openKafkaIngest(endpointsFromEnv(), 'ingest');

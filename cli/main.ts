@@ -1,103 +1,75 @@
 import { InputFormatError, PulseError, UsageError, messageOf } from '../core/errors.ts';
+import { namedOptions, oneOf, parseCommandLine, type CommandSpec } from './args.ts';
+import { COMMANDS } from './commands/index.ts';
+import { namedUsage, programUsage, usageLine } from './usage.ts';
 
-const USAGE = `twitch-pulse — live engagement analytics from public Twitch activity
+/** The declaration `argv` names, and the words after its name; or the family of a name given alone (`helix`). */
+type Found = { spec: CommandSpec; rest: readonly string[] } | { family: readonly CommandSpec[] };
 
-usage: twitch-pulse <command> [options]
+function find(commands: readonly CommandSpec[], argv: readonly string[]): Found {
+  const family = commands.filter((c) => c.name.split(' ')[0] === argv[0]);
+  if (family.length === 0) throw new UsageError(`unknown command ${JSON.stringify(argv[0])}; twitch-pulse --help lists the commands`);
+  const named = family.filter((c) => c.name.split(' ').every((word, i) => argv[i] === word));
+  if (named.length === 0) return { family };
+  const rest = argv.slice(named[0]!.name.split(' ').length);
+  const spec = named.find((c) => c.when !== undefined && namedOptions(c, rest).has(c.when)) ?? named.find((c) => c.when === undefined) ?? named[0]!;
+  return { spec, rest };
+}
 
-  start [--speed N] [--channels a,b] [--port 8787]
-                           the embedded default (npm start): the topology in-process on a real-time
-                           simulation (or live channels), the live wall and a status line; no servers
-  wall [--port 8787] [--host 127.0.0.1] [--lookback 5m] [--demo]
-                           the live wall on the derived topics in Kafka (--demo: in-process, like start)
-  demo                     the topology on 30 simulated minutes at full speed, summary printed
-  stack up|down|status     local Kafka, schema registry, ClickHouse and MinIO on 127.0.0.1
-  schemas register         register every topic's Avro schema (BACKWARD compatibility)
-  topics create|list       create the catalogue's topics (idempotent), or list them
-  ingest --channels a,b    live Twitch chat (tmi.js, anonymous by default) into Kafka
-  replay FILE|- [--speed N | --max] [--checkpoint NAME]
-                           recorded raw IRC lines into Kafka (default: as fast as possible;
-                           --checkpoint: exactly once across restarts, resumes where it stopped)
-  replay --from-archive s3://BUCKET/TOPIC[/PREFIX] [--to-topic T]
-                           archived Parquet objects back into Kafka, in offset order
-  archive [--topics a,b] [--once | --until-idle-ms N]
-                           the raw topics into MinIO as Parquet, each offset in one object
-  run [--group G] [--instance ID]
-                           the topology on Kafka as a consumer group, exactly once
-  migrate                  create or update the ClickHouse tables (idempotent)
-  sink clickhouse [--group G] [--topics ids] [--max-rows N] [--max-wait-ms MS]
-                           raw and derived topics into ClickHouse, exact in effect
-  report --channel LOGIN [--since 7d] [--only heatmap,ads,…] [--format table|json]
-                           insights from ClickHouse as tables, sparklines and a heatmap
-  helix sweep [--games ids] [--languages en,de] [--every 60s] [--once]
-                           live streams from Twitch Helix into Kafka, and category changes
-  helix clips --channel LOGIN [--since 7d] [--min-views N] [--out FILE|-]
-                           a channel's clips from Helix into Kafka, each with the moment it shows;
-                           --out: the merged moments as a labels file for evaluate --labels
-  tail TOPIC|ID [--channel LOGIN] [--kind K] [--since 10m | --from-beginning] [--json]
-                           a topic's records as they arrive, decoded, one line each
-  analyze FILE|- [--window 60s] [--grace 5s] [--channel LOGIN]
-                           the topology in-process, no servers: JSON lines on stdout; reads raw
-                           IRC, TwitchDownloader and chat-downloader JSON, Chatterino logs and
-                           justlog/rustlog exports (format detected from the content)
-  evaluate CHAT|- --labels LABELS [--lag 30s] [--format table|json] [--seed 1] [--draws 200]
-                           the detectors of analyze scored against labelled highlights:
-                           precision, recall, alerts, precision at K, ad windows against chance
-  simulate [--channels 5] [--minutes 30] [--seed 1]
-                           simulated raw chat lines on stdout (pipe into analyze or replay)
-
-Configuration comes from the environment; see the README's table.`;
-
-type Command = (argv: readonly string[]) => Promise<number>;
-
-// Each command's modules load only when it runs: loading all of them (kafkajs, arrow, parquet,
-// minio, the ClickHouse client) took seconds, which `npm start` must not wait for.
-const lazy = (load: () => Promise<Command>): Command => async (argv) => (await load())(argv);
-
-const COMMANDS: Record<string, Command> = {
-  stack: lazy(async () => (await import('./stackCommand.ts')).stackCommand),
-  schemas: lazy(async () => (await import('./schemaCommands.ts')).schemasCommand),
-  topics: lazy(async () => (await import('./schemaCommands.ts')).topicsCommand),
-  ingest: lazy(async () => (await import('./ingestCommands.ts')).ingestCommand),
-  replay: lazy(async () => (await import('./ingestCommands.ts')).replayCommand),
-  archive: lazy(async () => (await import('./archiveCommand.ts')).archiveCommand),
-  analyze: lazy(async () => (await import('./analyzeCommand.ts')).analyzeCommand),
-  evaluate: lazy(async () => (await import('./evaluateCommand.ts')).evaluateCommand),
-  run: lazy(async () => (await import('./runCommand.ts')).runCommand),
-  report: lazy(async () => (await import('./reportCommand.ts')).reportCommand),
-  migrate: lazy(async () => (await import('./migrateCommand.ts')).migrateCommand),
-  sink: lazy(async () => (await import('./sinkCommand.ts')).sinkCommand),
-  helix: lazy(async () => (await import('./helixCommand.ts')).helixCommand),
-  tail: lazy(async () => (await import('./tailCommand.ts')).tailCommand),
-  simulate: lazy(async () => (await import('./simulateCommands.ts')).simulateCommand),
-  demo: lazy(async () => (await import('./simulateCommands.ts')).demoCommand),
-  start: lazy(async () => (await import('./wallCommand.ts')).startCommand),
-  wall: lazy(async () => (await import('./wallCommand.ts')).wallCommand),
-};
-
-/** Runs one CLI invocation and returns its exit code (2 for usage errors and bad input files, 1 for failures). */
-export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
-    return name ? 0 : 2;
+/**
+ * Runs one CLI invocation and returns its exit code: 0; 2 for a wrong command line (an unknown
+ * option, a value its declaration refuses) or a bad input file; 1 for other failures.
+ * `--help`/`-h` after any command prints its usage on stdout and runs nothing.
+ *
+ * @param commands the declarations to dispatch to (specs pass their own).
+ */
+export async function main(argv: readonly string[], commands: readonly CommandSpec[] = COMMANDS): Promise<number> {
+  const [first] = argv;
+  if (first === undefined) {
+    console.error(programUsage(commands));
+    return 2;
   }
-  const command = COMMANDS[name];
+  if (first === '--help' || first === '-h' || first === 'help') {
+    console.log(programUsage(commands));
+    return 0;
+  }
+  let label = first;
+  let usage = '';
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-    return await command(rest);
+    const found = find(commands, argv);
+    if ('family' in found) {
+      if (namedOptions({ options: {} }, argv.slice(1)).has('help')) {
+        console.log([...new Set(found.family.map((c) => c.name))].map((name) => namedUsage(commands, name)).join('\n\n'));
+        return 0;
+      }
+      usage = found.family.map(usageLine).join('\n');
+      const words = found.family.map((c) => c.name.split(' ')[1]).filter((w): w is string => w !== undefined);
+      throw new UsageError(`expected ${oneOf(words)}${argv[1] === undefined ? '' : `, got ${JSON.stringify(argv[1])}`}`);
+    }
+    const { spec, rest } = found;
+    label = spec.name;
+    usage = commands.filter((c) => c.name === spec.name).map(usageLine).join('\n');
+    if (namedOptions(spec, rest).has('help')) {
+      console.log(namedUsage(commands, spec.name));
+      return 0;
+    }
+    // Refused before the command's modules load (kafkajs, parquet…), which takes a moment; the
+    // command reads the same words again through the same declaration.
+    parseCommandLine(spec, rest);
+    return await (await spec.load())(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      console.error(`twitch-pulse ${label}: ${error.message}${usage ? `\n\n${usage}\n\ntwitch-pulse ${label} --help describes the options.` : ''}`);
       return 2;
     }
     const code = error instanceof PulseError ? ` [${error.code}]` : '';
     // A bad input file is the caller's to fix, like a wrong command line, but the usage text
     // would bury the file and line it names.
     if (error instanceof InputFormatError) {
-      console.error(`twitch-pulse ${name}: ${error.message}${code}`);
+      console.error(`twitch-pulse ${label}: ${error.message}${code}`);
       return 2;
     }
-    console.error(`twitch-pulse ${name}: ${messageOf(error)}${code}`);
+    console.error(`twitch-pulse ${label}: ${messageOf(error)}${code}`);
     return 1;
   }
 }

@@ -2,9 +2,12 @@ import { endpointsFromEnv } from '../core/config.ts';
 import { createClickHouse } from '../connectors/clickhouse/client.ts';
 import { httpSql } from '../connectors/clickhouse/httpSql.ts';
 import { migrate } from '../clickhouse/migrations.ts';
+import { parseCommandLine } from './args.ts';
+import { MIGRATE } from './commands/stack.ts';
 
 /** `twitch-pulse migrate`: applies the ClickHouse migrations not yet applied (idempotent). */
-export async function migrateCommand(): Promise<number> {
+export async function migrateCommand(argv: readonly string[]): Promise<number> {
+  parseCommandLine(MIGRATE, argv);
   const { clickhouse } = endpointsFromEnv();
   // The database itself is created first, by a client not bound to it.
   const admin = createClickHouse(clickhouse, null);

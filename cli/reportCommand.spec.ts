@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, UnavailableError, UsageError } from '../core/errors.ts';
-import { parseSinceMs, parseUntilSeconds, reportCommand } from './reportCommand.ts';
+import { REPORT_SECTION_NAMES } from './commands/report.ts';
+import { REPORT_SECTIONS } from './render/report.ts';
+import { parseUntilSeconds, reportCommand } from './reportCommand.ts';
 
 describe('report command options', () => {
-  it('reads --since in days, hours or minutes', () => {
-    assert.equal(parseSinceMs('7d'), 7 * 86_400_000);
-    assert.equal(parseSinceMs('36h'), 36 * 3_600_000);
-    assert.equal(parseSinceMs('90m'), 90 * 60_000);
-    for (const bad of ['7', '1w', '-1d', '1.5d', '']) assert.throws(() => parseSinceMs(bad), ConfigError, bad);
-  });
-
   it('reads --until as a date, an ISO time or epoch seconds; now by default', () => {
     assert.equal(parseUntilSeconds(undefined, () => 1_715_558_400_999), 1_715_558_400);
     assert.equal(parseUntilSeconds('2024-05-13', Date.now), 1_715_558_400);
@@ -23,7 +18,13 @@ describe('report command options', () => {
     await assert.rejects(reportCommand([]), UsageError);
     await assert.rejects(reportCommand(['--channel', 'xqc', '--only', 'heatmap,gossip']), UsageError);
     await assert.rejects(reportCommand(['--channel', 'xqc', '--format', 'xml']), UsageError);
-    await assert.rejects(reportCommand(['--channel', 'xqc', '--top', '0']), ConfigError);
+    await assert.rejects(reportCommand(['--channel', 'xqc', '--top', '0']), UsageError);
+    await assert.rejects(reportCommand(['--channel', 'xqc', '--top', '5000']), ConfigError);
+    await assert.rejects(reportCommand(['--channel', 'xqc', '--since', '1w']), UsageError);
+  });
+
+  it('declares --only with exactly the sections the report has', () => {
+    assert.deepEqual([...REPORT_SECTION_NAMES], Object.keys(REPORT_SECTIONS));
   });
 
   it('reports an unreachable ClickHouse as a retriable UnavailableError', async () => {

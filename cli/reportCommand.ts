@@ -6,10 +6,9 @@ import { createClickHouse } from '../connectors/clickhouse/client.ts';
 import { httpSql } from '../connectors/clickhouse/httpSql.ts';
 import { endpointsFromEnv, type Endpoints } from '../core/config.ts';
 import { ConfigError, MigrationError, PulseError, UnavailableError, UsageError, messageOf } from '../core/errors.ts';
-import { parseArgs, stringOption } from './args.ts';
+import { parseCommandLine } from './args.ts';
+import { REPORT } from './commands/report.ts';
 import { REPORT_SECTIONS, isEmptyReport, renderReport, type ReportData, type ReportSection } from './render/report.ts';
-
-const USAGE = 'usage: twitch-pulse report --channel LOGIN [--since 7d] [--until ISO-TIME] [--only heatmap,peaks,subs,spikes,ads,chatters,emotes] [--format table|json] [--top 3] [--limit 10] [--minutes 10]';
 
 /**
  * `twitch-pulse report --channel X [--since 7d] [--only …] [--format table|json]`: runs the
@@ -20,19 +19,16 @@ const USAGE = 'usage: twitch-pulse report --channel LOGIN [--since 7d] [--until 
  *   database or tables are missing (run `twitch-pulse migrate`); UsageError/ConfigError for bad options.
  */
 export async function reportCommand(argv: readonly string[], now: () => number = Date.now): Promise<number> {
-  const args = parseArgs(argv);
-  const channel = stringOption(args, 'channel');
-  if (!channel) throw new UsageError(`--channel is required\n${USAGE}`);
-  const format = stringOption(args, 'format', 'table');
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got ${JSON.stringify(format)}`);
-  const sections = parseSections(stringOption(args, 'only'));
+  const { values } = parseCommandLine(REPORT, argv);
+  const { channel, format, top, limit, minutes } = values;
+  const sections = parseSections(values.only);
   const params = insightParams({
     channel: channel.replace(/^#/, ''),
-    untilSeconds: parseUntilSeconds(stringOption(args, 'until'), now),
-    sinceSeconds: Math.round(parseSinceMs(stringOption(args, 'since', '7d')!) / 1000),
-    ...integerOption(args, 'top'),
-    ...integerOption(args, 'limit'),
-    ...integerOption(args, 'minutes'),
+    untilSeconds: parseUntilSeconds(values.until, now),
+    sinceSeconds: Math.round(values.since / 1000),
+    ...(top === undefined ? {} : { top }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(minutes === undefined ? {} : { minutes }),
   });
 
   const config = endpointsFromEnv().clickhouse;
@@ -91,20 +87,12 @@ function insightsOf(sections: readonly ReportSection[]): InsightName[] {
   return [...names];
 }
 
-function parseSections(only: string | undefined): ReportSection[] {
+function parseSections(asked: readonly string[] | undefined): ReportSection[] {
   const all = Object.keys(REPORT_SECTIONS) as ReportSection[];
-  if (only === undefined) return all;
-  const asked = only.split(',').map((s) => s.trim()).filter(Boolean);
+  if (asked === undefined) return all;
   const unknown = asked.filter((s) => !all.includes(s as ReportSection));
-  if (unknown.length > 0 || asked.length === 0) throw new UsageError(`--only takes sections of ${all.join(',')}, got ${JSON.stringify(only)}`);
+  if (unknown.length > 0) throw new UsageError(`--only takes sections of ${all.join(',')}, got ${JSON.stringify(asked.join(','))}`);
   return all.filter((s) => asked.includes(s));
-}
-
-/** `7d`, `36h`, `90m`: the period before --until, ms. */
-export function parseSinceMs(text: string): number {
-  const match = /^(\d+)(d|h|m)$/.exec(text.trim());
-  if (!match) throw new ConfigError('since', `must be a duration like 7d, 36h or 90m, got ${JSON.stringify(text)}`);
-  return Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as 'd' | 'h' | 'm'];
 }
 
 /** `--until`: an ISO 8601 time (`2024-05-13`, `2024-05-13T12:00:00Z`) or epoch seconds; default now. Epoch seconds out. */
@@ -113,11 +101,6 @@ export function parseUntilSeconds(text: string | undefined, now: () => number): 
   const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (!Number.isFinite(ms)) throw new ConfigError('until', `must be an ISO 8601 time or epoch seconds, got ${JSON.stringify(text)}`);
   return Math.floor(ms / 1000);
-}
-
-function integerOption(args: ReturnType<typeof parseArgs>, name: 'top' | 'limit' | 'minutes'): Partial<InsightParams> {
-  const text = stringOption(args, name);
-  return text === undefined ? {} : { [name]: Number(text) };
 }
 
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);

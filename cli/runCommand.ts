@@ -5,28 +5,29 @@ import { createLogger } from '../core/log.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import { TopologyRuntime } from '../topology/runtime.ts';
-import { parseArgs, stringOption } from './args.ts';
+import { parseCommandLine } from './args.ts';
+import { RUN } from './commands/run.ts';
 
 /**
  * `twitch-pulse run [--group pulse-topology] [--instance ID] [--input-prefix P] [--output-prefix P] [--max-batch-bytes N] [--threads N] [--consumers N]`:
  * the topology on Kafka, exactly once; start more instances with the same group to scale out.
  */
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const { values } = parseCommandLine(RUN, argv);
   const endpoints = endpointsFromEnv();
-  const groupId = stringOption(args, 'group', 'pulse-topology')!;
-  const instanceId = stringOption(args, 'instance', `${hostname()}-${process.pid}`)!;
+  const groupId = values.group;
+  const instanceId = values.instance ?? `${hostname()}-${process.pid}`;
   const log = createLogger('topology').child({ group: groupId, instance: instanceId });
   const runtime = new TopologyRuntime({
     kafka: createKafka(endpoints.kafkaBrokers, `twitch-pulse-run-${instanceId}`),
     serde: AvroSerde.connect(endpoints.registryUrl),
     groupId,
     instanceId,
-    inputPrefix: stringOption(args, 'input-prefix', ''),
-    outputPrefix: stringOption(args, 'output-prefix', ''),
-    maxBatchBytes: Number(stringOption(args, 'max-batch-bytes', '1048576')),
-    threads: optionalNumber(stringOption(args, 'threads')),
-    consumers: optionalNumber(stringOption(args, 'consumers')),
+    inputPrefix: values['input-prefix'],
+    outputPrefix: values['output-prefix'],
+    maxBatchBytes: values['max-batch-bytes'],
+    threads: values.threads,
+    consumers: values.consumers,
     log,
   });
   await runtime.start();
@@ -41,8 +42,4 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   await runtime.stop();
   if (failure) log.error('the consumer stopped on an error Kafka will not retry; exiting so a supervisor restarts this instance', { error: messageOf(failure) });
   return failure ? 1 : 0;
-}
-
-function optionalNumber(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : Number(text);
 }

@@ -1,13 +1,14 @@
 import { endpointsFromEnv } from '../core/config.ts';
-import { UsageError } from '../core/errors.ts';
 import { createTopics } from '../connectors/kafka/admin.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { ALL_TOPICS, valueSubject } from '../schemas/catalogue.ts';
 import { AvroSerde } from '../schemas/serde.ts';
+import { parseCommandLine } from './args.ts';
+import { SCHEMAS_REGISTER, TOPICS } from './commands/stack.ts';
 
 /** `twitch-pulse schemas register`: registers every topic's value schema (idempotent). */
 export async function schemasCommand(argv: readonly string[]): Promise<number> {
-  if (argv[0] !== 'register') throw new UsageError('usage: twitch-pulse schemas register');
+  parseCommandLine(SCHEMAS_REGISTER, argv);
   const serde = AvroSerde.connect(endpointsFromEnv().registryUrl);
   for (const spec of ALL_TOPICS) {
     const id = await serde.registerTopic(spec);
@@ -16,10 +17,10 @@ export async function schemasCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** `twitch-pulse topics create`: creates every catalogue topic that is missing (idempotent). */
+/** `twitch-pulse topics create|list`: creates every catalogue topic that is missing (idempotent), or lists the catalogue. */
 export async function topicsCommand(argv: readonly string[]): Promise<number> {
-  if (argv[0] !== 'create' && argv[0] !== 'list') throw new UsageError('usage: twitch-pulse topics create|list');
-  if (argv[0] === 'list') {
+  const [action] = parseCommandLine(TOPICS, argv).positionals;
+  if (action === 'list') {
     for (const t of ALL_TOPICS) {
       console.log(`${t.name.padEnd(32)} key=${t.key.padEnd(22)} ${String(t.partitions).padStart(2)} partitions  retention ${Math.round(t.retentionMs / 86_400_000)} d  ${t.cleanupPolicy}  ${t.schemaFile}`);
     }

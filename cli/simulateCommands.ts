@@ -1,16 +1,10 @@
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
 import { ChatIngester } from '../connectors/twitch/chatIngest.ts';
-import { ConfigError } from '../core/errors.ts';
 import { Analysis } from '../topology/analyze.ts';
-import { parseArgs, stringOption } from './args.ts';
+import { parseCommandLine } from './args.ts';
+import { DEMO, SIMULATE } from './commands/chat.ts';
 
-function simulation(argv: readonly string[]) {
-  const args = parseArgs(argv);
-  const channels = Number(stringOption(args, 'channels', '5'));
-  const minutes = Number(stringOption(args, 'minutes', '30'));
-  const seed = Number(stringOption(args, 'seed', '1'));
-  if (!Number.isInteger(channels) || channels < 1 || channels > 100_000) throw new ConfigError('channels', `must be an integer in 1..100000, got ${channels}`);
-  if (!(minutes > 0)) throw new ConfigError('minutes', `must be > 0, got ${minutes}`);
+function simulation({ channels, minutes, seed }: { channels: number; minutes: number; seed: number }) {
   return simulateChat({
     channels: simulatedChannels(channels),
     startMs: Date.UTC(2024, 0, 1, 20, 0, 0),
@@ -24,8 +18,9 @@ function simulation(argv: readonly string[]) {
 
 /** `twitch-pulse simulate [--channels 5] [--minutes 30] [--seed 1]`: raw IRC lines of simulated chat on stdout. */
 export async function simulateCommand(argv: readonly string[]): Promise<number> {
+  const lines = simulation(parseCommandLine(SIMULATE, argv).values);
   let batch = '';
-  for (const line of simulation(argv)) {
+  for (const line of lines) {
     batch += line + '\n';
     if (batch.length > 1 << 16) {
       if (!process.stdout.write(batch)) await new Promise((r) => process.stdout.once('drain', r));
@@ -42,6 +37,7 @@ export async function simulateCommand(argv: readonly string[]): Promise<number> 
  * prints what it finds: hypes, sub bursts, ad windows and a summary.
  */
 export async function demoCommand(argv: readonly string[]): Promise<number> {
+  const lines = simulation(parseCommandLine(DEMO, argv).values);
   const started = Date.now();
   const seen: Record<string, number> = {};
   const analysis = new Analysis((record) => {
@@ -62,7 +58,7 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
     }
   }, { windowMs: 60_000, graceMs: 5_000 });
   const ingester = new ChatIngester(analysis);
-  for (const line of simulation(argv)) ingester.line(line, Date.now());
+  for (const line of lines) ingester.line(line, Date.now());
   analysis.finish();
   return 0;
 }

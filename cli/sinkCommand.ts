@@ -10,31 +10,20 @@ import { insertLagRows } from '../connectors/clickhouse/consumerLag.ts';
 import { openClickHouseSink } from '../connectors/clickhouse/sinkPipeline.ts';
 import { TOPICS, type TopicId } from '../schemas/catalogue.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import { parseArgs, stringOption } from './args.ts';
-
-const USAGE = 'usage: twitch-pulse sink clickhouse [--group G] [--topics chatMessages,hype,...] [--topic-prefix P] [--max-rows N] [--max-wait-ms MS] [--exit-when-idle-ms MS] [--lag-every-ms MS (15000; 0: no lag probe)]';
-
-function positiveNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${flag} must be a positive number, got ${JSON.stringify(text)}`);
-  return value;
-}
+import { parseCommandLine } from './args.ts';
+import { SINK_CLICKHOUSE } from './commands/sink.ts';
 
 /**
  * `twitch-pulse sink clickhouse`: raw and derived topics into ClickHouse, exact in effect.
  * Runs until SIGINT/SIGTERM, or with `--exit-when-idle-ms` until no record came for that long.
  */
 export async function sinkCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (args.positionals[0] !== 'clickhouse') throw new UsageError(USAGE);
+  const { values } = parseCommandLine(SINK_CLICKHOUSE, argv);
   const endpoints = endpointsFromEnv();
-  const groupId = stringOption(args, 'group', 'twitch-pulse-clickhouse')!;
-  const topicIds = (stringOption(args, 'topics', '') ?? '').split(',').filter(Boolean) as TopicId[];
-  for (const id of topicIds) if (!(id in TOPICS)) throw new UsageError(`unknown topic id ${JSON.stringify(id)}; ${USAGE}`);
-  const idleText = stringOption(args, 'exit-when-idle-ms');
-  const idleExitMs = idleText === undefined ? undefined : positiveNumber(idleText, 'exit-when-idle-ms');
-  const lagText = stringOption(args, 'lag-every-ms', '15000')!;
-  const lagEveryMs = lagText === '0' ? 0 : positiveNumber(lagText, 'lag-every-ms');
+  const groupId = values.group;
+  const topicIds = (values.topics ?? []) as TopicId[];
+  for (const id of topicIds) if (!Object.hasOwn(TOPICS, id)) throw new UsageError(`--topics: unknown topic id ${JSON.stringify(id)}`);
+  const { 'exit-when-idle-ms': idleExitMs, 'lag-every-ms': lagEveryMs } = values;
   const log = createLogger('clickhouse-sink').child({ group: groupId });
   const kafka = createKafka(endpoints.kafkaBrokers, `twitch-pulse-sink-${hostname()}-${process.pid}`);
 
@@ -44,9 +33,9 @@ export async function sinkCommand(argv: readonly string[]): Promise<number> {
     endpoints,
     groupId,
     topicIds,
-    topicPrefix: stringOption(args, 'topic-prefix', ''),
-    maxBatchRows: positiveNumber(stringOption(args, 'max-rows', '10000')!, 'max-rows'),
-    maxWaitMs: positiveNumber(stringOption(args, 'max-wait-ms', '1000')!, 'max-wait-ms'),
+    topicPrefix: values['topic-prefix'],
+    maxBatchRows: values['max-rows'],
+    maxWaitMs: values['max-wait-ms'],
     log,
   });
   await sink.start();

@@ -1,7 +1,8 @@
-import { UsageError } from '../core/errors.ts';
 import { provisionStack } from '../stack/provision.ts';
 import { stackServices } from '../stack/services.ts';
 import { stackDown, stackStatus, stackUp, type ServiceState } from '../stack/supervisor.ts';
+import { parseCommandLine } from './args.ts';
+import { STACK } from './commands/stack.ts';
 
 function describe(s: ServiceState): string {
   const state = s.healthy ? 'up' : s.pid ? 'starting or unhealthy' : 'down';
@@ -11,7 +12,7 @@ function describe(s: ServiceState): string {
 
 /** `twitch-pulse stack up|down|status`: the local Kafka, registry, ClickHouse and MinIO. */
 export async function stackCommand(argv: readonly string[]): Promise<number> {
-  const [action] = argv;
+  const [action] = parseCommandLine(STACK, argv).positionals;
   const services = stackServices();
   const say = (line: string) => console.log(line);
   switch (action) {
@@ -26,12 +27,10 @@ export async function stackCommand(argv: readonly string[]): Promise<number> {
     case 'down':
       await stackDown(services, { say });
       return 0;
-    case 'status': {
+    default: {
       const states = await stackStatus(services);
       states.forEach((s) => say(describe(s)));
       return states.every((s) => s.healthy) ? 0 : 3;
     }
-    default:
-      throw new UsageError('usage: twitch-pulse stack up|down|status');
   }
 }

@@ -4,9 +4,8 @@ import { createLogger } from '../core/log.ts';
 import { createKafka } from '../connectors/kafka/client.ts';
 import { TailConsumer, type TailRecord } from '../connectors/kafka/tail.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import { parseArgs } from './args.ts';
 import { GENERIC_FORMATTER, TAIL_FORMATTERS } from './tail/formatters.ts';
-import { TAIL_FLAGS, TAIL_USAGE, tailSettings } from './tail/options.ts';
+import { tailSettings } from './tail/options.ts';
 import { jsonLine, passes, textLine, type TailOutcome } from './tail/render.ts';
 
 /**
@@ -27,9 +26,9 @@ async function writeLine(line: string, stopped: Promise<void>): Promise<void> {
  * printed with the reason and tailing goes on.
  */
 export async function tailCommand(argv: readonly string[]): Promise<number> {
-  const settings = tailSettings(parseArgs(argv, TAIL_FLAGS), Date.now());
+  const settings = tailSettings(argv, Date.now());
   const formatter = settings.topic.id ? TAIL_FORMATTERS[settings.topic.id] : GENERIC_FORMATTER;
-  if (settings.filter.kind !== undefined && !formatter.kinds) throw new UsageError(`--kind: ${settings.topic.name} has no kind to filter by\n${TAIL_USAGE}`);
+  if (settings.filter.kind !== undefined && !formatter.kinds) throw new UsageError(`--kind: ${settings.topic.name} has no kind to filter by`);
   const endpoints = endpointsFromEnv();
   const log = createLogger('tail').child({ topic: settings.topic.name });
   const serde = AvroSerde.connect(endpoints.registryUrl);

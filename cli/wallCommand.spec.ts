@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, UsageError } from '../core/errors.ts';
 import { startCommand, statusLine, wallCommand } from './wallCommand.ts';
 
 describe('statusLine', () => {
@@ -12,9 +12,10 @@ describe('statusLine', () => {
 
 describe('start and wall options', () => {
   it('refuse a bad port or speed before starting anything', async () => {
-    await assert.rejects(startCommand(['--port', '70000']), ConfigError);
-    await assert.rejects(startCommand(['--port', '0', '--speed', '0']), ConfigError);
-    await assert.rejects(wallCommand(['--port', 'x']), ConfigError);
+    await assert.rejects(startCommand(['--port', '70000']), UsageError);
+    await assert.rejects(startCommand(['--port', '0', '--speed', '0']), UsageError);
+    await assert.rejects(wallCommand(['--port', 'x']), UsageError);
     await assert.rejects(startCommand(['--channels', 'not a login']), ConfigError);
+    await assert.rejects(wallCommand(['--demo', '--lookback', '10m']), UsageError);
   });
 });

@@ -1,5 +1,5 @@
 import { endpointsFromEnv } from '../core/config.ts';
-import { ConfigError, UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Pacer } from '../connectors/simulator/pacer.ts';
 import { simulateChat, simulatedChannels } from '../connectors/simulator/chatSimulator.ts';
@@ -7,25 +7,12 @@ import { chatSource, chatSourceOptionsFromEnv, normaliseChannels } from '../conn
 import { WallFeed, type StatusUpdate } from '../connectors/wall/feed.ts';
 import { feedPaced, serveInProcessWall, type RunningWall } from '../connectors/wall/run.ts';
 import { WallServer } from '../connectors/wall/server.ts';
-import { parseDurationMs } from '../topology/windows.ts';
-import { parseArgs, stringOption, type ParsedArgs } from './args.ts';
+import { parseCommandLine, type OptionValues } from './args.ts';
+import { START, WALL } from './commands/wall.ts';
 
-const DEFAULT_PORT = '8787';
 // The simulation starts this far in the past: it arrives as history at once (sparklines full,
 // hype baselines warm), then goes on in real time.
 const HISTORY_MS = 5 * 60_000;
-
-function listenOptions(args: ParsedArgs): { host: string; port: number } {
-  const port = Number(stringOption(args, 'port', DEFAULT_PORT));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('port', `must be in 0..65535, got ${stringOption(args, 'port')}`);
-  return { host: stringOption(args, 'host', '127.0.0.1')!, port };
-}
-
-function positiveNumber(args: ParsedArgs, name: string, fallback: string): number {
-  const value = Number(stringOption(args, name, fallback));
-  if (!(value > 0 && Number.isFinite(value))) throw new ConfigError(name, `must be a number > 0, got ${stringOption(args, name)}`);
-  return value;
-}
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -67,10 +54,8 @@ interface Feeding {
   readonly extra: () => string;
 }
 
-async function simulationFeeding(args: ParsedArgs, listen: { host: string; port: number }): Promise<Feeding> {
-  const speed = positiveNumber(args, 'speed', '1');
-  const seed = Number(stringOption(args, 'seed', '1'));
-  const count = Math.round(positiveNumber(args, 'sim-channels', '5'));
+async function simulationFeeding(values: OptionValues<typeof START.options>, listen: { host: string; port: number }): Promise<Feeding> {
+  const { speed, seed, 'sim-channels': count } = values;
   const now = Date.now();
   const lines = simulateChat({
     channels: simulatedChannels(count), startMs: now - HISTORY_MS, durationMs: 365 * 86_400_000, seed,
@@ -117,13 +102,12 @@ async function liveFeeding(channels: readonly string[], listen: { host: string; 
  * tmi.js; serves the live wall, prints its URL and a status line until Ctrl-C.
  */
 export async function startCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const listen = listenOptions(args);
-  const names = stringOption(args, 'channels');
-  const channels = names ? normaliseChannels(names.split(',')) : [];
-  if (names !== undefined && channels.length === 0) throw new UsageError('--channels needs at least one channel login');
-  const logEveryMs = positiveNumber(args, 'status-every', '3') * 1000;
-  const feeding = channels.length ? await liveFeeding(channels, listen) : await simulationFeeding(args, listen);
+  const { values } = parseCommandLine(START, argv);
+  const listen = { host: values.host, port: values.port };
+  const channels = values.channels ? normaliseChannels(values.channels) : [];
+  if (values.channels !== undefined && channels.length === 0) throw new UsageError('--channels needs at least one channel login');
+  const logEveryMs = values['status-every'] * 1000;
+  const feeding = channels.length ? await liveFeeding(channels, listen) : await simulationFeeding(values, listen);
   const { running } = feeding;
 
   console.log(`live wall: ${running.url}`);
@@ -149,10 +133,14 @@ export async function startCommand(argv: readonly string[]): Promise<number> {
  * with `--demo` on the in-process topology like `start`.
  */
 export async function wallCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['demo']);
-  if (args.options.has('demo')) return startCommand(argv.filter((a) => a !== '--demo'));
-  const listen = listenOptions(args);
-  const lookbackMs = parseDurationMs(stringOption(args, 'lookback', '5m')!, 'lookback');
+  const { values, given } = parseCommandLine(WALL, argv);
+  if (values.demo) {
+    const kafkaOnly = ['lookback', 'topic-prefix'].filter((name) => given.has(name));
+    if (kafkaOnly.length > 0) throw new UsageError(`--demo reads no Kafka: ${kafkaOnly.map((n) => `--${n}`).join(' and ')} cannot go with it`);
+    return startCommand(argv.filter((a) => a !== '--demo'));
+  }
+  const listen = { host: values.host, port: values.port };
+  const lookbackMs = values.lookback;
   const endpoints = endpointsFromEnv();
   // Loaded here so that `start` does not wait for the Kafka and registry clients it never uses.
   const [{ createKafka }, { KafkaWallSource }, { AvroSerde }] = await Promise.all([
@@ -162,12 +150,12 @@ export async function wallCommand(argv: readonly string[]): Promise<number> {
   const server = new WallServer({ ...listen, snapshot: () => feed.snapshot() });
   const source = new KafkaWallSource({
     kafka: createKafka(endpoints.kafkaBrokers, 'twitch-pulse-wall'), serde: AvroSerde.connect(endpoints.registryUrl),
-    feed, publish: (u) => server.publish(u), topicPrefix: stringOption(args, 'topic-prefix', ''), lookbackMs,
+    feed, publish: (u) => server.publish(u), topicPrefix: values['topic-prefix'], lookbackMs,
   });
   await source.start();
   const url = await server.listen();
   console.log(`live wall: ${url}  (Kafka ${endpoints.kafkaBrokers.join(',')}: ${source.topics.join(', ')})`);
-  const printer = statusPrinter(positiveNumber(args, 'status-every', '10') * 1000);
+  const printer = statusPrinter(values['status-every'] * 1000);
   const tick = setInterval(() => {
     const status = feed.setStatus({ mode: 'kafka', nowMs: Date.now(), messagesPerSec: source.messagesPerSec(), windowsOut: source.stats.windowsOut, hypes: [] });
     server.publish([status, ...feed.due()]);

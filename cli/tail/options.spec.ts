@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, UsageError } from '../../core/errors.ts';
-import { parseArgs } from '../args.ts';
-import { TAIL_FLAGS, parseSince, resolveTailTopic, tailSettings } from './options.ts';
+import { parseSince, resolveTailTopic, tailSettings } from './options.ts';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
-const settings = (argv: string[]) => tailSettings(parseArgs(argv, TAIL_FLAGS), NOW);
+const settings = (argv: string[]) => tailSettings(argv, NOW);
 
 describe('resolveTailTopic', () => {
   it('takes a catalogue id or name, with the topic prefix in front', () => {
