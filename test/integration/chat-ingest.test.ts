@@ -95,7 +95,8 @@ describe('live chat through tmi.js into Kafka', () => {
 
   it('reconnects after RECONNECT and a dropped connection, and keeps ingesting', async () => {
     const lines: string[] = [];
-    const sub = chatSource({ channels: ['replaytest'], server: '127.0.0.1', port, secure: false })
+    const notices: ChatSourceNotice[] = [];
+    const sub = chatSource({ channels: ['replaytest'], server: '127.0.0.1', port, secure: false }, (n) => notices.push(n))
       .subscribe((raw) => lines.push(raw.line));
     const line = (n: number) => `@id=r${n};room-id=9;tmi-sent-ts=${1_700_000_000_000 + n};user-id=1 :u!u@u.tmi.twitch.tv PRIVMSG #replaytest :n${n}`;
     try {
@@ -112,7 +113,11 @@ describe('live chat through tmi.js into Kafka', () => {
       await waitUntil(() => lines.filter((l) => l.includes('PRIVMSG')).length >= 3, 10_000);
       assert.deepEqual(lines.filter((l) => l.includes('PRIVMSG')), [line(1), line(2), line(3)]);
     } finally {
+      // Closing the server while tmi.js is still closing would count as a dropped connection
+      // and schedule a reconnect that nothing can cancel, keeping the test process alive.
+      const disconnects = notices.filter((n) => n.kind === 'disconnected').length;
       sub.unsubscribe();
+      await waitUntil(() => notices.filter((n) => n.kind === 'disconnected').length > disconnects, 10_000);
     }
   });
 });
