@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ConfigError, RowRejectedError, UnavailableError, messageOf } from '../../core/errors.ts';
-import { isDataRejection } from './rejection.ts';
+import { clickHouseErrorLine, isDataRejection } from './rejection.ts';
 import type { Row } from './tables.ts';
 
 /** A row bound for one table, with whatever the caller needs to trace it back (its Kafka offset). */
@@ -73,7 +73,7 @@ export class ClickHouseSink {
     } catch (error) {
       if (!isDataRejection(error)) throw new UnavailableError('clickhouse', `insert into ${table} failed: ${messageOf(error)}`, error);
       if (rows.length === 1) {
-        rejected.push({ row: rows[0]!, error: new RowRejectedError(table, `ClickHouse refused the row: ${messageOf(error).split('\n')[0]}`, {}, error) });
+        rejected.push({ row: rows[0]!, error: new RowRejectedError(table, `ClickHouse refused the row: ${clickHouseErrorLine(error)}`, {}, error) });
         return;
       }
       const half = Math.ceil(rows.length / 2);
