@@ -124,6 +124,8 @@ cat > "${CONF_DIR}/config.xml" <<XML
     <background_pool_size>16</background_pool_size>
     <background_schedule_pool_size>128</background_schedule_pool_size>
     <background_common_pool_size>8</background_common_pool_size>
+    <!-- chDB's own per-table streaming jobs share this pool. -->
+    <background_streaming_schedule_pool_size>16</background_streaming_schedule_pool_size>
 
     <query_log>
         <database>system</database>
