@@ -6,8 +6,8 @@ import { sqlString, type SqlRunner } from './sql.ts';
 /**
  * The named insight queries, one per file under `clickhouse/insights/`. Each file starts with a
  * `-- Question: …` header and takes `{placeholder}` parameters, which {@link insightSql}
- * substitutes with escaped literals: ClickHouse 18.16, the local stack's server, has no query
- * parameters. Every query reads with `FINAL`, so a row the sink wrote twice counts once.
+ * substitutes with escaped literals (written for ClickHouse 18.16, the stack's earlier server,
+ * which had no query parameters). Every query reads with `FINAL`, so a row the sink wrote twice counts once.
  */
 export const INSIGHT_NAMES = [
   'summary', 'heatmap', 'peak_moments', 'subs_daily', 'subs_hourly', 'sub_spike_causes', 'ad_slots', 'top_chatters', 'top_emotes',

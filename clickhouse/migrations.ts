@@ -7,8 +7,8 @@ import { sqlString, type SqlRunner } from './sql.ts';
 /**
  * One statement of a migration, and the query that says it is done already: a `-- skip if:`
  * line right before the statement, a SELECT whose first value is above 0 when the statement
- * must not run again. ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, no `RENAME … IF
- * EXISTS` and no `EXCHANGE TABLES`, so a statement that changes a table in place can only be
+ * must not run again. ClickHouse 18.16, the stack's server when this was written, had no `ADD
+ * COLUMN IF NOT EXISTS`, no `RENAME … IF EXISTS` and no `EXCHANGE TABLES`, so a statement that changes a table in place can only be
  * made re-runnable this way.
  */
 export interface MigrationStep {

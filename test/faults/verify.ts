@@ -53,7 +53,7 @@ export async function assertTablesExact(place: RunPlace): Promise<void> {
         const row = mapping.toRow(value as never);
         want.set(JSON.stringify(IDENTITY[mapping.table]!.map((c) => row[c])), canonical(row));
       }
-      // Small read buffers: 18.16 reads FINAL from every part at once, and the kills leave many.
+      // Small read buffers: FINAL reads many parts at once (18.16 read every part), and the kills leave many.
       const got = (await (await ch.query({ query: `SELECT * FROM ${mapping.table} FINAL`, format: 'JSONEachRow', clickhouse_settings: { max_read_buffer_size: '65536' } })).json<Record<string, unknown>>()).map(canonical).sort();
       assert.deepEqual(got, [...want.values()].sort(), `${mapping.table} holds exactly its topic's rows`);
     }

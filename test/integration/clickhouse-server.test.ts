@@ -5,32 +5,23 @@
 // on a second server started from the same scripts by the stack's own supervisor, in a folder
 // and on ports of its own, and stopped again at the end.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { query as chdbQuery } from 'chdb';
-import { parse } from 'yaml';
 import { createClickHouse } from '../../connectors/clickhouse/client.ts';
-import { REPO_ROOT } from '../../core/config.ts';
 import { stackServices } from '../../stack/services.ts';
 import { livePid, stackDown, stackUp } from '../../stack/supervisor.ts';
-import { endpoints, uniqueName } from './harness.ts';
-
-function majorMinor(version: string): string {
-  return version.split('.').slice(0, 2).join('.');
-}
+import { assertDeployedClickHouseVersion, endpoints, uniqueName } from './harness.ts';
 
 describe('ClickHouse of the local stack', () => {
   it('is ClickHouse 26.x, the major.minor docker-compose.yml deploys', async () => {
     const ch = createClickHouse(endpoints.clickhouse, null);
     try {
       const [row] = await (await ch.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{ v: string }>();
-      assert.ok(Number(row!.v.split('.')[0]) >= 26, `version ${row!.v}`);
-      const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: { clickhouse: { image: string } } };
-      const tag = compose.services.clickhouse.image.split(':')[1]!;
-      assert.equal(majorMinor(row!.v), majorMinor(tag), 'the stack tests the SQL dialect docker-compose.yml deploys');
+      assertDeployedClickHouseVersion(row!.v);
     } finally {
       await ch.close();
     }

@@ -34,7 +34,7 @@ describe('ClickHouse sink: exact rows from Kafka', () => {
   const cancelledAtMs = 1_700_000_320_000;
 
   const tableRows = async (table: string, final: boolean) =>
-    // 18.16 reads FINAL from all parts at once, with a 1 MiB buffer per column and part: small
+    // FINAL reads many parts at once (18.16 read all of them), with a 1 MiB buffer per column and part: small
     // buffers keep a table of many fresh small parts (the kill test's 400-row batches) in memory.
     (await (await ch.query({ query: `SELECT * FROM ${table}${final ? ' FINAL' : ''}`, format: 'JSONEachRow', clickhouse_settings: { max_read_buffer_size: '65536' } })).json<Record<string, unknown>>()).map(canonical);
   const rowCount = async (table: string) => Number((await (await ch.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);

@@ -1,7 +1,11 @@
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { endpointsFromEnv } from '../../core/config.ts';
+import { parse } from 'yaml';
+import { endpointsFromEnv, REPO_ROOT } from '../../core/config.ts';
 import { waitForLeaders } from '../../connectors/kafka/admin.ts';
 import { createKafka } from '../../connectors/kafka/client.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
@@ -11,6 +15,23 @@ import type { AvroSerde } from '../../schemas/serde.ts';
  * which `npm run test:integration` runs first): Kafka, Apicurio, ClickHouse and MinIO.
  */
 export const endpoints = endpointsFromEnv();
+
+/** `major.minor` of a ClickHouse version or image tag: `26.7.1.1` -> `26.7`. */
+function majorMinor(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}
+
+/**
+ * Asserts that `version` (the stack server's `version()`) is ClickHouse 26.x of the major.minor
+ * docker-compose.yml deploys (its clickhouse/clickhouse-server image tag), so the tests run the
+ * SQL dialect production runs.
+ */
+export function assertDeployedClickHouseVersion(version: string): void {
+  assert.ok(Number(version.split('.')[0]) >= 26, `version ${version}`);
+  const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: { clickhouse: { image: string } } };
+  const tag = compose.services.clickhouse.image.split(':')[1]!;
+  assert.equal(majorMinor(version), majorMinor(tag), 'the stack tests the SQL dialect docker-compose.yml deploys');
+}
 
 /** A name no other test run uses, for topics, subjects, tables and object prefixes. */
 export function uniqueName(prefix: string): string {

@@ -1,4 +1,4 @@
-// Needs: ClickHouse of the local stack (18.16). Also runs chdb (current ClickHouse) in-process.
+// Needs: ClickHouse of the local stack (26.x). Also runs chdb (the embedded ClickHouse) in-process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
@@ -22,7 +22,7 @@ function cli(args: readonly string[], database: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-describe('twitch-pulse report on ClickHouse 18.16, compared with current ClickHouse (chdb)', () => {
+describe('twitch-pulse report on the stack\'s ClickHouse, compared with chdb', () => {
   const database = uniqueName('it_report').replaceAll('-', '_');
   const admin = createClickHouse(endpoints.clickhouse, null);
   const client = createClickHouse(endpoints.clickhouse, database);
@@ -55,7 +55,7 @@ describe('twitch-pulse report on ClickHouse 18.16, compared with current ClickHo
     it(`answers every insight with the same rows on both engines: ${what}`, async () => {
       for (const name of INSIGHT_NAMES) {
         const [old, current] = [await runInsight(server, name, p), await runInsight(embedded, name, p)];
-        assert.deepEqual(old, current, `${name} differs between 18.16 and current ClickHouse`);
+        assert.deepEqual(old, current, `${name} differs between the stack\'s server and chdb`);
         if (p === params) assert.ok(old.length > 0, `${name} has rows for the week`);
       }
     });

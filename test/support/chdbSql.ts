@@ -4,7 +4,7 @@ import type { SqlRunner } from '../../clickhouse/sql.ts';
 /**
  * A {@link SqlRunner} on chdb, the embedded build of current ClickHouse (npm `chdb`), inside
  * its own database. Tests run the project's SQL through it to prove it also works on a current
- * engine, while integration tests run the same SQL on the stack's 18.16 server.
+ * engine, while integration tests run the same SQL on the stack's server.
  */
 export function chdbSql(session: Session, database: string): SqlRunner {
   session.query(`CREATE DATABASE IF NOT EXISTS ${database}`);

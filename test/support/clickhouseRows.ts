@@ -27,7 +27,7 @@ export function canonical(row: Row | Record<string, unknown>): string {
   const norm = (key: string, v: unknown): unknown => {
     if (Array.isArray(v)) return v.map((x) => norm('', x));
     if (DATETIME_COLUMNS.has(key) && typeof v === 'number') return new Date(v * 1000).toISOString().slice(0, 19).replace('T', ' ');
-    // ClickHouse 18.16 prints a Float64 with 15 significant digits; compare at 12.
+    // Servers differ in a Float64's last digits (18.16 printed 15 significant ones); compare at 12.
     if (typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) && !DATETIME_COLUMNS.has(key))) return String(Number(Number(v).toPrecision(12)));
     return v;
   };

@@ -244,7 +244,7 @@ function snapshot(observedAtMs: number, sweepId: string, viewerCount: number): S
 
 /**
  * Inserts the data set through the sink's {@link TABLE_MAPPINGS} as `JSONEachRow` (which
- * ClickHouse 18.16 and current releases both read). Some rows go in twice, in separate inserts
+ * every ClickHouse release reads). Some rows go in twice, in separate inserts
  * (so separate parts), as a replayed sink batch would: insight queries must count them once.
  * Merges are stopped on the tables first, so the duplicates stay until a query collapses them
  * with FINAL (a background merge would otherwise hide a query that forgot it).
