@@ -33,12 +33,16 @@ describe('configuration', () => {
     assert.equal(envValue('MINIO_ROOT_PASSWORD', { STACK_DIR: stack }), '', 'nothing generated, nothing committed');
     mkdirSync(join(stack, 'minio'));
     mkdirSync(join(stack, 'kafka'));
+    mkdirSync(join(stack, 'clickhouse'));
     writeFileSync(join(stack, 'minio', 'root-password'), 'generatedMinio\n');
     writeFileSync(join(stack, 'kafka', 'sasl-password'), 'generatedSasl');
+    writeFileSync(join(stack, 'clickhouse', 'default-password'), 'generatedClickHouse');
     assert.equal(envValue('MINIO_ROOT_PASSWORD', { STACK_DIR: stack }), 'generatedMinio');
     assert.equal(envValue('KAFKA_SASL_PASSWORD', { STACK_DIR: stack }), 'generatedSasl');
+    assert.equal(envValue('CLICKHOUSE_PASSWORD', { STACK_DIR: stack }), 'generatedClickHouse');
+    assert.equal(endpointsFromEnv({ STACK_DIR: stack }).clickhouse.password, 'generatedClickHouse', 'every ClickHouse client logs in with it');
     assert.equal(envValue('MINIO_ROOT_PASSWORD', { STACK_DIR: stack, MINIO_ROOT_PASSWORD: 'mine' }), 'mine');
-    assert.deepEqual(secretValues({ STACK_DIR: stack }).sort(), ['generatedMinio', 'generatedSasl'], 'generated secrets are redacted too');
+    assert.deepEqual(secretValues({ STACK_DIR: stack }).sort(), ['generatedClickHouse', 'generatedMinio', 'generatedSasl'], 'generated secrets are redacted too');
   });
 
   it('lists every variable in the README configuration table', () => {

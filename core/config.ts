@@ -36,7 +36,7 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'SCHEMA_REGISTRY_URL', defaultValue: 'http://127.0.0.1:8081/apis/ccompat/v7', doc: 'Confluent-API root of the schema registry.' },
   { name: 'CLICKHOUSE_URL', defaultValue: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP endpoint.' },
   { name: 'CLICKHOUSE_USER', defaultValue: 'default', doc: 'ClickHouse user.' },
-  { name: 'CLICKHOUSE_PASSWORD', defaultValue: '', doc: 'ClickHouse password.', secret: true },
+  { name: 'CLICKHOUSE_PASSWORD', defaultValue: '', doc: 'ClickHouse password; default: the one the local stack generated for its `default` user into <STACK_DIR>/clickhouse/default-password. Never logged.', secret: true, stackFile: 'clickhouse/default-password' },
   { name: 'CLICKHOUSE_DATABASE', defaultValue: 'twitch_pulse', doc: 'ClickHouse database of the project.' },
   { name: 'CLICKHOUSE_GRAFANA_PASSWORD', defaultValue: '', doc: 'Password of the read-only `grafana` ClickHouse user (local stack; docker-compose requires it, no default is committed).', secret: true },
   { name: 'MINIO_ENDPOINT', defaultValue: 'http://127.0.0.1:9002', doc: 'MinIO (S3) endpoint.' },

@@ -5,12 +5,14 @@
 #
 # Everything lives under ${STACK_DIR} (default: <repo>/.stack):
 #   ${STACK_DIR}/clickhouse/config.xml, users.xml   (regenerated on every run)
+#   ${STACK_DIR}/clickhouse/default-password        (generated once, mode 600; see below)
 #   ${STACK_DIR}/clickhouse/bin/chdb-server          (built by install.sh)
 #   ${STACK_DIR}/data/clickhouse/                    (data, tmp, format_schemas)
 #   ${STACK_DIR}/logs/clickhouse-server{,.err}.log
 #
 # Env: CLICKHOUSE_HTTP_PORT (8123), CLICKHOUSE_TCP_PORT (9000), CLICKHOUSE_LOG_LEVEL (information),
-#      CLICKHOUSE_PASSWORD (user `default`; empty: no password),
+#      CLICKHOUSE_PASSWORD (user `default`; unset: generated once into
+#        ${STACK_DIR}/clickhouse/default-password, which core/config.ts reads too),
 #      CLICKHOUSE_GRAFANA_PASSWORD (read-only user `grafana`; empty: no password).
 #      A password may come from the file <NAME>_FILE names instead, as in core/config.ts.
 # Listens on 127.0.0.1 only; no interserver (replication) port.
@@ -40,10 +42,20 @@ secret() {
 HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
 TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
 LOG_LEVEL="${CLICKHOUSE_LOG_LEVEL:-information}"
-DEFAULT_PASSWORD="$(secret CLICKHOUSE_PASSWORD)"
-GRAFANA_PASSWORD="$(secret CLICKHOUSE_GRAFANA_PASSWORD)"
-
 CONF_DIR="${STACK_DIR}/clickhouse"
+mkdir -p "${CONF_DIR}"
+
+# No password is committed anywhere: without CLICKHOUSE_PASSWORD(_FILE) user `default` gets a
+# random one on first start, kept beside the config for clients and tests to read.
+DEFAULT_PASSWORD="$(secret CLICKHOUSE_PASSWORD)"
+if [[ -z "${DEFAULT_PASSWORD}" ]]; then
+  DEFAULT_PASSWORD_FILE="${CONF_DIR}/default-password"
+  if [[ ! -s "${DEFAULT_PASSWORD_FILE}" ]]; then
+    (umask 077; head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' > "${DEFAULT_PASSWORD_FILE}")
+  fi
+  DEFAULT_PASSWORD="$(cat "${DEFAULT_PASSWORD_FILE}")"
+fi
+GRAFANA_PASSWORD="$(secret CLICKHOUSE_GRAFANA_PASSWORD)"
 DATA_DIR="${STACK_DIR}/data/clickhouse"
 LOG_DIR="${STACK_DIR}/logs"
 LAUNCHER="${CONF_DIR}/bin/chdb-server"
@@ -79,15 +91,9 @@ password_element() {
 
 # clickhouse-local's own session logs in as `default` with an empty password, so `default`'s
 # password is checked by chdb-server's authenticator instead (see chdb-server.c).
-if [[ -n "${DEFAULT_PASSWORD}" ]]; then
-  DEFAULT_LOGIN='<http_authentication><server>chdb_server</server><scheme>basic</scheme></http_authentication>'
-  AUTH_SERVERS='<http_authentication_servers><chdb_server><uri from_env="CHDB_SERVER_AUTH_URI"/></chdb_server></http_authentication_servers>'
-  export CHDB_SERVER_DEFAULT_PASSWORD="${DEFAULT_PASSWORD}"
-else
-  DEFAULT_LOGIN='<no_password/>'
-  AUTH_SERVERS=''
-  unset CHDB_SERVER_DEFAULT_PASSWORD
-fi
+DEFAULT_LOGIN='<http_authentication><server>chdb_server</server><scheme>basic</scheme></http_authentication>'
+AUTH_SERVERS='<http_authentication_servers><chdb_server><uri from_env="CHDB_SERVER_AUTH_URI"/></chdb_server></http_authentication_servers>'
+export CHDB_SERVER_DEFAULT_PASSWORD="${DEFAULT_PASSWORD}"
 
 cat > "${CONF_DIR}/config.xml" <<XML
 <?xml version="1.0"?>
