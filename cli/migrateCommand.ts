@@ -11,7 +11,7 @@ export async function migrateCommand(argv: readonly string[]): Promise<number> {
   const { clickhouse } = endpointsFromEnv();
   // The database itself is created first, by a client not bound to it.
   const admin = createClickHouse(clickhouse, null);
-  await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${clickhouse.database}` });
+  await admin.command({ query: 'CREATE DATABASE IF NOT EXISTS {database:Identifier}', query_params: { database: clickhouse.database } });
   await admin.close();
   const client = createClickHouse(clickhouse);
   try {

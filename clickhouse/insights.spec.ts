@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { ChatMessage } from '../schemas/types.ts';
 import { chdbSql } from '../test/support/chdbSql.ts';
 import { adWindowsAsStored, insightDataSet, loadInsightData } from '../test/support/insightData.ts';
-import { INSIGHT_NAMES, insightParams, insightSql, isoSeconds, loadInsight, missingTables, runInsight, type InsightParams, type InsightRows } from './insights.ts';
+import { INSIGHT_NAMES, insightParams, insightQuery, isoSeconds, loadInsight, missingTables, runInsight, type InsightParams, type InsightRows } from './insights.ts';
 import { migrate } from './migrations.ts';
 import type { SqlRunner } from './sql.ts';
 
@@ -289,16 +289,20 @@ describe('insight queries on current ClickHouse (chdb), on a simulated week load
 describe('insight parameters and SQL', () => {
   const base = { channel: 'xqc', untilSeconds: 1_715_558_400 } as const;
 
-  it('fills defaults and substitutes every placeholder with a literal', () => {
+  it('fills defaults and sends every value as a typed query parameter, none in the SQL', () => {
     const params = insightParams(base);
     assert.deepEqual({ ...params }, { channel: 'xqc', untilSeconds: 1_715_558_400, sinceSeconds: 604_800, gapMinutes: 30, top: 3, limit: 10, minutes: 10, minMinutes: 10 });
     for (const name of INSIGHT_NAMES) {
-      const sql = insightSql(name, params);
-      assert.doesNotMatch(sql, /\{[a-z_]+\}/, name);
-      assert.match(sql, /channel = 'xqc'|login = 'xqc'/, name);
-      assert.match(sql, /toDateTime\(1715558400 - 604800\)/, name);
+      const query = insightQuery(name, params);
+      assert.equal(query.sql, loadInsight(name).template, name);
+      assert.doesNotMatch(query.sql.split('\n').filter((l) => !l.trimStart().startsWith('--')).join('\n'), /xqc|1715558400|\{[a-z_]+\}/, name);
+      assert.match(query.sql, /(channel|login) = \{channel:String\}/, name);
+      assert.match(query.sql, /toDateTime\(\{until_seconds:UInt32\} - \{since_seconds:UInt32\}\)/, name);
+      assert.deepEqual([query.params.channel, query.params.until_seconds, query.params.since_seconds], ['xqc', 1_715_558_400, 604_800], name);
     }
-    assert.match(insightSql('peak_moments', insightParams({ ...base, gapMinutes: 45, top: 5 })), /\(45 \+ 1\) \* 60[\s\S]*LIMIT 5 BY/);
+    const peaks = insightQuery('peak_moments', insightParams({ ...base, gapMinutes: 45, top: 5 }));
+    assert.match(peaks.sql, /\(\{gap_minutes:UInt32\} \+ 1\) \* 60[\s\S]*LIMIT \{top:UInt32\} BY/);
+    assert.deepEqual([peaks.params.gap_minutes, peaks.params.top], [45, 5]);
   });
 
   it('reads each file\'s question and the tables it reads', () => {
@@ -306,7 +310,7 @@ describe('insight parameters and SQL', () => {
     assert.deepEqual(loadInsight('sub_spike_causes').tables, ['category_changes', 'chat_events', 'chat_rates', 'hype', 'sub_activity', 'sub_bursts']);
   });
 
-  it('lower-cases the channel and refuses what is not a Twitch login, so nothing unescaped reaches the SQL', () => {
+  it('lower-cases the channel and refuses what is not a Twitch login', () => {
     assert.equal(insightParams({ ...base, channel: ' XQC ' }).channel, 'xqc');
     for (const channel of ["x' OR 1=1 --", '', 'a'.repeat(26), '#xqc']) assert.throws(() => insightParams({ ...base, channel }), ConfigError, channel);
   });

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, PulseError } from '../core/errors.ts';
-import { sqlString, type SqlRunner } from './sql.ts';
+import type { QueryParams, SqlRunner } from './sql.ts';
 
 /**
  * The named insight queries, one per file under `clickhouse/insights/`. Each file starts with a
- * `-- Question: …` header and takes `{placeholder}` parameters, which {@link insightSql}
- * substitutes with escaped literals (written for ClickHouse 18.16, the stack's earlier server,
- * which had no query parameters). Every query reads with `FINAL`, so a row the sink wrote twice counts once.
+ * `-- Question: …` header and takes ClickHouse query parameters (`{channel:String}`), whose
+ * values {@link insightQuery} sends beside the SQL. Every query reads with `FINAL`, so a row the
+ * sink wrote twice counts once.
  */
 export const INSIGHT_NAMES = [
   'summary', 'heatmap', 'peak_moments', 'subs_daily', 'subs_hourly', 'sub_spike_causes', 'ad_slots', 'top_chatters', 'top_emotes',
@@ -139,14 +139,14 @@ export interface Insight {
   readonly question: string;
   /** The rest of the header: what each column means. */
   readonly description: string;
-  /** The SQL with its `{placeholders}`. */
+  /** The SQL with its `{name:Type}` query parameters. */
   readonly template: string;
   /** Tables it reads (`FROM <table> FINAL`), for the schema check. */
   readonly tables: readonly string[];
 }
 
 const INSIGHTS_DIR = fileURLToPath(new URL('./insights/', import.meta.url));
-const PLACEHOLDER = /\{([a-z_]+)\}/g;
+const QUERY_PARAMETER = /\{([a-z_]+):([A-Za-z0-9]+)\}/g;
 const cache = new Map<InsightName, Insight>();
 
 /** Reads `clickhouse/insights/<name>.sql` (cached). */
@@ -162,28 +162,38 @@ export function loadInsight(name: InsightName): Insight {
   return insight;
 }
 
+/** An insight's SQL and the values of the query parameters it uses. */
+export interface InsightQuery {
+  readonly sql: string;
+  readonly params: QueryParams;
+}
+
 /**
- * The insight's SQL with its placeholders replaced: `{channel}` by an escaped string literal,
- * the others by validated integers (`{since_seconds}` ← `sinceSeconds`, and so on).
+ * The insight's SQL, unchanged, with the values of its query parameters: `{channel:String}` ←
+ * `channel`, `{since_seconds:UInt32}` ← `sinceSeconds`, and so on.
  *
- * @throws ConfigError for a placeholder the parameters do not have.
+ * @throws ConfigError for a parameter the insight parameters do not have, or one of another type.
  */
-export function insightSql(name: InsightName, params: InsightParams): string {
-  const values: Record<string, string> = {
-    channel: sqlString(params.channel),
-    since_seconds: String(params.sinceSeconds),
-    until_seconds: String(params.untilSeconds),
-    gap_minutes: String(params.gapMinutes),
-    top: String(params.top),
-    limit: String(params.limit),
-    minutes: String(params.minutes),
-    min_minutes: String(params.minMinutes),
+export function insightQuery(name: InsightName, params: InsightParams): InsightQuery {
+  const values: Record<string, readonly [type: string, value: string | number]> = {
+    channel: ['String', params.channel],
+    since_seconds: ['UInt32', params.sinceSeconds],
+    until_seconds: ['UInt32', params.untilSeconds],
+    gap_minutes: ['UInt32', params.gapMinutes],
+    top: ['UInt32', params.top],
+    limit: ['UInt32', params.limit],
+    minutes: ['UInt32', params.minutes],
+    min_minutes: ['UInt32', params.minMinutes],
   };
-  return loadInsight(name).template.replace(PLACEHOLDER, (_, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new ConfigError(`{${key}}`, `in clickhouse/insights/${name}.sql is not a known insight parameter`);
-    return value;
-  });
+  const { template } = loadInsight(name);
+  const used: Record<string, string | number> = {};
+  for (const [placeholder, key, type] of template.matchAll(QUERY_PARAMETER)) {
+    const known = values[key!];
+    if (known === undefined) throw new ConfigError(placeholder, `in clickhouse/insights/${name}.sql is not a known insight parameter`);
+    if (known[0] !== type) throw new ConfigError(placeholder, `in clickhouse/insights/${name}.sql must be of type ${known[0]}`);
+    used[key!] = known[1];
+  }
+  return { sql: template, params: used };
 }
 
 /**
@@ -195,7 +205,8 @@ export function insightSql(name: InsightName, params: InsightParams): string {
  * @example const cells = await runInsight(httpSql(client), 'heatmap', insightParams({ channel: 'xqc', untilSeconds }))
  */
 export async function runInsight<N extends InsightName>(sql: SqlRunner, name: N, params: InsightParams): Promise<Array<InsightRows[N]>> {
-  const rows = await sql.rows<Record<string, unknown>>(insightSql(name, params));
+  const query = insightQuery(name, params);
+  const rows = await sql.rows<Record<string, unknown>>(query.sql, query.params);
   const columns = COLUMNS[name] as Record<string, ColumnType>;
   return rows.map((row) => {
     const got = Object.keys(row).sort().join(',');
@@ -238,7 +249,8 @@ export function isoSeconds(epochSeconds: number): IsoTime {
  */
 export async function missingTables(sql: SqlRunner, names: readonly InsightName[] = INSIGHT_NAMES, database?: string): Promise<string[]> {
   const needed = [...new Set(names.flatMap((name) => loadInsight(name).tables))].sort();
-  const where = database === undefined ? 'currentDatabase()' : sqlString(database);
-  const present = new Set((await sql.rows<{ name: string }>(`SELECT name FROM system.tables WHERE database = ${where}`)).map((r) => r.name));
+  const present = new Set((database === undefined
+    ? await sql.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')
+    : await sql.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = {database:String}', { database })).map((r) => r.name));
   return needed.filter((table) => !present.has(table));
 }

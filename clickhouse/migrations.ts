@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MigrationError, messageOf } from '../core/errors.ts';
-import { sqlString, type SqlRunner } from './sql.ts';
+import type { SqlRunner } from './sql.ts';
 
 /**
  * One statement of a migration, and the query that says it is done already: a `-- skip if:`
@@ -137,7 +137,8 @@ export async function migrate(sql: SqlRunner, migrations: readonly Migration[] =
       }
     }
     await sql.command(
-      `INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, applied_at) VALUES (${migration.version}, ${sqlString(migration.name)}, ${sqlString(migration.checksum)}, now())`,
+      `INSERT INTO ${MIGRATIONS_TABLE} (version, name, checksum, applied_at) VALUES ({version:UInt32}, {name:String}, {checksum:String}, now())`,
+      { version: migration.version, name: migration.name, checksum: migration.checksum },
     );
     outcomes.push({ version: migration.version, name: migration.name, status: 'applied' });
   }

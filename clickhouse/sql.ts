@@ -1,13 +1,19 @@
 /**
+ * Values of a statement's query parameters: `{channel:String}` in the SQL takes
+ * `params.channel`. They travel beside the SQL and are never spliced into it.
+ */
+export type QueryParams = Readonly<Record<string, string | number>>;
+
+/**
  * The two things migrations and insight queries need from a ClickHouse: run a statement, and
  * read rows. Implemented over HTTP for a server ({@link httpSql}) and, in tests, over chdb's
- * embedded engine, so the same SQL is checked on ClickHouse 18.16 and on a current release.
+ * embedded engine, so the same SQL is checked on the stack's server and on chdb.
  */
 export interface SqlRunner {
   /** Runs one statement that returns no rows. */
-  command(sql: string): Promise<void>;
+  command(sql: string, params?: QueryParams): Promise<void>;
   /** Runs one SELECT and returns its rows as objects (64-bit integers may come back as strings). */
-  rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  rows<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
 }
 
 /**
@@ -23,9 +29,4 @@ export function splitStatements(text: string): string[] {
     .split(/;[ \t]*(?:\n|$)/)
     .map((statement) => statement.trim())
     .filter((statement) => statement.length > 0);
-}
-
-/** Quotes a string as a ClickHouse string literal (18.16 has no query parameters). */
-export function sqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -24,7 +24,7 @@ SELECT
   ads AS ad_windows,
   round(ad_hours / active_hours, 3) AS ad_window_share,
   round(audience_index * attention_index * (1 - hype_share) * (1 + ad_window_share / 2), 3) AS score,
-  score >= 0.5 AND hype_share < 0.5 AND active_minutes >= {min_minutes} AS recommended
+  score >= 0.5 AND hype_share < 0.5 AND active_minutes >= {min_minutes:UInt32} AS recommended
 FROM (
   SELECT
     groupArray(dow) AS days, groupArray(hr) AS hours, groupArray(minutes) AS cell_minutes,
@@ -48,24 +48,24 @@ FROM (
         arrayExists(s -> s >= hour_start * 1000 AND s < (hour_start + 3600) * 1000, ad_start_ms) AS hour_has_ad,
         (SELECT groupArray(begin_ms) FROM (
           SELECT begin_ms FROM hype FINAL
-          WHERE channel = {channel}
-            AND begin_time >= toDateTime({until_seconds} - {since_seconds} - 86400)
-            AND begin_time < toDateTime({until_seconds})
+          WHERE channel = {channel:String}
+            AND begin_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32} - 86400)
+            AND begin_time < toDateTime({until_seconds:UInt32})
           ORDER BY begin_ms)) AS hype_begin_ms,
         (SELECT groupArray(end_ms) FROM (
           SELECT end_ms, begin_ms FROM hype FINAL
-          WHERE channel = {channel}
-            AND begin_time >= toDateTime({until_seconds} - {since_seconds} - 86400)
-            AND begin_time < toDateTime({until_seconds})
+          WHERE channel = {channel:String}
+            AND begin_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32} - 86400)
+            AND begin_time < toDateTime({until_seconds:UInt32})
           ORDER BY begin_ms)) AS hype_end_ms,
         (SELECT groupArray(start_ms) FROM ad_windows FINAL
-          WHERE channel = {channel} AND cancelled = 0
-            AND start_time >= toDateTime({until_seconds} - {since_seconds})
-            AND start_time < toDateTime({until_seconds})) AS ad_start_ms
+          WHERE channel = {channel:String} AND cancelled = 0
+            AND start_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+            AND start_time < toDateTime({until_seconds:UInt32})) AS ad_start_ms
       FROM chat_rates FINAL
-      WHERE channel = {channel} AND size_ms = 60000
-        AND window_start >= toDateTime({until_seconds} - {since_seconds})
-        AND window_start < toDateTime({until_seconds})
+      WHERE channel = {channel:String} AND size_ms = 60000
+        AND window_start >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+        AND window_start < toDateTime({until_seconds:UInt32})
         AND window_start_ms >= 0
     )
     GROUP BY dow, hr

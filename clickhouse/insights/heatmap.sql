@@ -11,8 +11,8 @@ SELECT
   uniqExact(toStartOfMinute(event_time)) AS active_minutes,
   round(messages / active_minutes, 2) AS messages_per_minute
 FROM chat_messages FINAL
-WHERE channel = {channel}
-  AND event_time >= toDateTime({until_seconds} - {since_seconds})
-  AND event_time < toDateTime({until_seconds})
+WHERE channel = {channel:String}
+  AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+  AND event_time < toDateTime({until_seconds:UInt32})
 GROUP BY day_of_week, hour
 ORDER BY day_of_week, hour

@@ -30,8 +30,8 @@ FROM (
       arraySort((v, s) -> s, raw_chatters, raw_starts) AS chatter_counts,
       arraySort((v, s) -> s, raw_emote_ids, raw_starts) AS emote_id_lists,
       arraySort((v, s) -> s, raw_emote_counts, raw_starts) AS emote_count_lists,
-      arrayMap((s, previous) -> previous = 0 OR s - previous >= ({gap_minutes} + 1) * 60, starts, arrayPopBack(arrayPushFront(starts, 0))) AS is_first,
-      arrayMap((s, next) -> next = 0 OR next - s >= ({gap_minutes} + 1) * 60, starts, arrayPopFront(arrayPushBack(starts, 0))) AS is_last,
+      arrayMap((s, previous) -> previous = 0 OR s - previous >= ({gap_minutes:UInt32} + 1) * 60, starts, arrayPopBack(arrayPushFront(starts, 0))) AS is_first,
+      arrayMap((s, next) -> next = 0 OR next - s >= ({gap_minutes:UInt32} + 1) * 60, starts, arrayPopFront(arrayPushBack(starts, 0))) AS is_last,
       arrayCumSum(is_first) AS stream_ids
     FROM (
       SELECT
@@ -41,9 +41,9 @@ FROM (
         groupArray(top_emote_ids) AS raw_emote_ids,
         groupArray(top_emote_counts) AS raw_emote_counts
       FROM chat_rates FINAL
-      WHERE channel = {channel} AND size_ms = 60000
-        AND window_start >= toDateTime({until_seconds} - {since_seconds})
-        AND window_start < toDateTime({until_seconds})
+      WHERE channel = {channel:String} AND size_ms = 60000
+        AND window_start >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+        AND window_start < toDateTime({until_seconds:UInt32})
     )
   )
 )
@@ -51,4 +51,4 @@ ARRAY JOIN
   starts AS minute_start, message_counts AS messages, chatter_counts AS chatters,
   emote_id_lists AS emote_ids, emote_count_lists AS emote_counts, stream_ids AS stream
 ORDER BY stream_start, messages DESC, minute_start
-LIMIT {top} BY stream_start
+LIMIT {top:UInt32} BY stream_start

@@ -8,21 +8,21 @@ FROM (
   SELECT toDate(window_start, 'UTC') AS day,
     toUInt64(0) AS s, toUInt64(0) AS r, toUInt64(0) AS g, toUInt64(0) AS mg, toUInt64(0) AS u, toUInt64(0) AS b
   FROM chat_rates FINAL
-  WHERE channel = {channel} AND size_ms = 60000
-    AND window_start >= toDateTime({until_seconds} - {since_seconds})
-    AND window_start < toDateTime({until_seconds})
+  WHERE channel = {channel:String} AND size_ms = 60000
+    AND window_start >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+    AND window_start < toDateTime({until_seconds:UInt32})
   UNION ALL
   SELECT toDate(window_start, 'UTC'), subs, resubs, gifted_subs, mass_gifts, upgrades, toUInt64(0)
   FROM sub_activity FINAL
-  WHERE channel = {channel} AND size_ms = 60000
-    AND window_start >= toDateTime({until_seconds} - {since_seconds})
-    AND window_start < toDateTime({until_seconds})
+  WHERE channel = {channel:String} AND size_ms = 60000
+    AND window_start >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+    AND window_start < toDateTime({until_seconds:UInt32})
   UNION ALL
   SELECT toDate(begin_time, 'UTC'), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(1)
   FROM sub_bursts FINAL
-  WHERE channel = {channel}
-    AND begin_time >= toDateTime({until_seconds} - {since_seconds})
-    AND begin_time < toDateTime({until_seconds})
+  WHERE channel = {channel:String}
+    AND begin_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+    AND begin_time < toDateTime({until_seconds:UInt32})
 )
 GROUP BY day
 ORDER BY day

@@ -4,26 +4,26 @@
 -- none). All zero: the channel has no data in the period.
 SELECT
   (SELECT count() FROM chat_messages FINAL
-    WHERE channel = {channel}
-      AND event_time >= toDateTime({until_seconds} - {since_seconds})
-      AND event_time < toDateTime({until_seconds})) AS messages,
+    WHERE channel = {channel:String}
+      AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND event_time < toDateTime({until_seconds:UInt32})) AS messages,
   (SELECT uniqExact(if(user_id = '', login, user_id)) FROM chat_messages FINAL
-    WHERE channel = {channel}
-      AND event_time >= toDateTime({until_seconds} - {since_seconds})
-      AND event_time < toDateTime({until_seconds})) AS chatters,
+    WHERE channel = {channel:String}
+      AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND event_time < toDateTime({until_seconds:UInt32})) AS chatters,
   (SELECT count() FROM chat_events FINAL
-    WHERE channel = {channel}
-      AND event_time >= toDateTime({until_seconds} - {since_seconds})
-      AND event_time < toDateTime({until_seconds})) AS events,
+    WHERE channel = {channel:String}
+      AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND event_time < toDateTime({until_seconds:UInt32})) AS events,
   (SELECT count() FROM chat_rates FINAL
-    WHERE channel = {channel} AND size_ms = 60000
-      AND window_start >= toDateTime({until_seconds} - {since_seconds})
-      AND window_start < toDateTime({until_seconds})) AS active_minutes,
+    WHERE channel = {channel:String} AND size_ms = 60000
+      AND window_start >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND window_start < toDateTime({until_seconds:UInt32})) AS active_minutes,
   (SELECT toUInt32(min(event_time)) FROM chat_messages FINAL
-    WHERE channel = {channel}
-      AND event_time >= toDateTime({until_seconds} - {since_seconds})
-      AND event_time < toDateTime({until_seconds})) AS first_message,
+    WHERE channel = {channel:String}
+      AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND event_time < toDateTime({until_seconds:UInt32})) AS first_message,
   (SELECT toUInt32(max(event_time)) FROM chat_messages FINAL
-    WHERE channel = {channel}
-      AND event_time >= toDateTime({until_seconds} - {since_seconds})
-      AND event_time < toDateTime({until_seconds})) AS last_message
+    WHERE channel = {channel:String}
+      AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND event_time < toDateTime({until_seconds:UInt32})) AS last_message

@@ -8,9 +8,9 @@ SELECT
   count() AS messages,
   round(messages / (
     SELECT count() FROM chat_messages FINAL
-    WHERE channel = {channel}
-      AND event_time >= toDateTime({until_seconds} - {since_seconds})
-      AND event_time < toDateTime({until_seconds})
+    WHERE channel = {channel:String}
+      AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+      AND event_time < toDateTime({until_seconds:UInt32})
   ), 4) AS share,
   uniqExact(toDate(event_time, 'UTC')) AS active_days,
   sum(emote_count) AS emotes,
@@ -19,9 +19,9 @@ SELECT
   toUInt32(min(event_time)) AS first_seen,
   toUInt32(max(event_time)) AS last_seen
 FROM chat_messages FINAL
-WHERE channel = {channel}
-  AND event_time >= toDateTime({until_seconds} - {since_seconds})
-  AND event_time < toDateTime({until_seconds})
+WHERE channel = {channel:String}
+  AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+  AND event_time < toDateTime({until_seconds:UInt32})
 GROUP BY if(user_id = '', login, user_id)
 ORDER BY messages DESC, chatter ASC
-LIMIT {limit}
+LIMIT {limit:UInt32}

@@ -10,9 +10,9 @@ SELECT
   uniqExact(if(user_id = '', login, user_id)) AS chatters
 FROM chat_messages FINAL
 ARRAY JOIN emote_ids AS emote_id, emote_counts AS uses_in_message
-WHERE channel = {channel}
-  AND event_time >= toDateTime({until_seconds} - {since_seconds})
-  AND event_time < toDateTime({until_seconds})
+WHERE channel = {channel:String}
+  AND event_time >= toDateTime({until_seconds:UInt32} - {since_seconds:UInt32})
+  AND event_time < toDateTime({until_seconds:UInt32})
 GROUP BY emote_id
 ORDER BY uses DESC, emote_id ASC
-LIMIT {limit}
+LIMIT {limit:UInt32}

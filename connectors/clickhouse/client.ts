@@ -6,9 +6,9 @@ import type { Endpoints } from '../../core/config.ts';
  *
  * Why `@clickhouse/client`: it is ClickHouse's official client, speaks plain HTTP, and with
  * its defaults (no settings sent, no compression) it works unchanged against the stack's
- * ClickHouse 26.x and older servers alike. Values are escaped into SQL (`clickhouse/sql.ts`), as
- * 18.16, the stack's earlier server, had no query parameters (`{x:Type}`); and a read-only user
- * rejects any per-request setting, so none are sent by default.
+ * ClickHouse 26.x and older servers alike. Values go as query parameters (`{x:Type}`,
+ * `query_params`), never into the SQL text; and a read-only user rejects any per-request
+ * setting, so none are sent by default.
  */
 export function createClickHouse(config: Endpoints['clickhouse'], database: string | null = config.database): ClickHouseClient {
   return createClient({

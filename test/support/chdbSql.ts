@@ -1,5 +1,5 @@
 import { Session } from 'chdb';
-import type { SqlRunner } from '../../clickhouse/sql.ts';
+import type { QueryParams, SqlRunner } from '../../clickhouse/sql.ts';
 
 /**
  * A {@link SqlRunner} on chdb, the embedded build of current ClickHouse (npm `chdb`), inside
@@ -10,11 +10,12 @@ export function chdbSql(session: Session, database: string): SqlRunner {
   session.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
   session.query(`USE ${database}`);
   return {
-    async command(sql) {
-      session.query(sql);
+    async command(sql, params) {
+      if (params === undefined) session.query(sql);
+      else session.queryBind(sql, params);
     },
-    async rows<T>(sql: string) {
-      const text = session.query(sql, 'JSONEachRow');
+    async rows<T>(sql: string, params?: QueryParams) {
+      const text = params === undefined ? session.query(sql, 'JSONEachRow') : session.queryBind(sql, params, 'JSONEachRow');
       return text
         .split('\n')
         .filter((line) => line.length > 0)
