@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { Session } from 'chdb';
-import { MigrationError } from '../core/errors.ts';
+import { ConfigError, MigrationError } from '../core/errors.ts';
 import { chdbSql } from '../test/support/chdbSql.ts';
-import { loadMigrations, migrate, migrationSteps } from './migrations.ts';
+import { loadMigrations, migrate, migrationSettings, migrationSteps } from './migrations.ts';
 import { splitStatements } from './sql.ts';
 
 describe('ClickHouse migrations on current ClickHouse (chdb)', () => {
@@ -65,6 +65,26 @@ describe('ClickHouse migrations on current ClickHouse (chdb)', () => {
     await sql.command("INSERT INTO ad_windows VALUES ('1', 'c', 1704067200, 1704067200000, 1704067260000, 0.5, 'r', 60, 50, 1704067230000, 1)");
     await sql.command("INSERT INTO ad_windows VALUES ('1', 'c', 1704067200, 1704067200000, 1704067260000, 0.5, 'r', 60, 50, NULL, 0)");
     assert.deepEqual(await sql.rows('SELECT toString(cancelled_at_ms) AS cancelled_at_ms FROM ad_windows FINAL'), [{ cancelled_at_ms: '1704067230000' }]);
+  });
+
+  it('sets the raw tables\' TTL to the retention setting, sent as a query parameter', async () => {
+    const sql = chdbSql(session, 'migrate_retention');
+    await migrate(sql, loadMigrations(), { rawRetentionDays: 30 });
+    const ttls: Record<string, string> = { chat_messages: 'event_time', chat_events: 'event_time', moderation: 'event_time', dead_letters: 'occurred_at', late_records: 'stream_time', consumer_lag: 'observed_at' };
+    for (const [table, column] of Object.entries(ttls)) {
+      const [row] = await sql.rows<{ statement: string }>(`SHOW CREATE TABLE ${table}`);
+      assert.match(row!.statement, new RegExp(`TTL ${column} \\+ toIntervalDay\\(_CAST\\(30, 'UInt16'\\)\\)`), table);
+    }
+    const [hype] = await sql.rows<{ statement: string }>('SHOW CREATE TABLE hype');
+    assert.doesNotMatch(hype!.statement, /TTL/, 'derived tables keep their rows');
+  });
+
+  it('reads the retention from CLICKHOUSE_RAW_RETENTION_DAYS, 90 days by default, and refuses what is not 1..3650', () => {
+    assert.deepEqual(migrationSettings({}), { rawRetentionDays: 90 });
+    assert.deepEqual(migrationSettings({ CLICKHOUSE_RAW_RETENTION_DAYS: '7' }), { rawRetentionDays: 7 });
+    for (const bad of ['0', '3651', '1.5', '-3', 'forever']) {
+      assert.throws(() => migrationSettings({ CLICKHOUSE_RAW_RETENTION_DAYS: bad }), (e: unknown) => e instanceof ConfigError && /^CLICKHOUSE_RAW_RETENTION_DAYS must be a whole number of days in 1\.\.3650/.test(e.message), bad);
+    }
   });
 
   it('reports a failing statement as a MigrationError naming the version', async () => {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MigrationError, messageOf } from '../core/errors.ts';
-import type { SqlRunner } from './sql.ts';
+import { envValue } from '../core/config.ts';
+import { ConfigError, MigrationError, messageOf } from '../core/errors.ts';
+import type { QueryParams, SqlRunner } from './sql.ts';
 
 /**
  * One statement of a migration, and the query that says it is done already: a `-- skip if:`
@@ -38,6 +39,46 @@ export interface MigrationOutcome {
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+/**
+ * Settings a migration file may use, as ClickHouse query parameters (`{raw_retention_days:UInt16}`).
+ * They are read when the migration runs; a migration already applied keeps the value it had.
+ */
+export interface MigrationSettings {
+  /** Days a raw table (chat, moderation, pipeline health) keeps a row, from its time column. */
+  readonly rawRetentionDays: number;
+}
+
+const MAX_RETENTION_DAYS = 3650;
+
+/**
+ * The migration settings of `env`: CLICKHOUSE_RAW_RETENTION_DAYS, a whole number of days in
+ * 1..3650 (a row's time plus the retention stays inside DateTime's range up to 2096).
+ *
+ * @throws ConfigError naming the variable and its bound.
+ */
+export function migrationSettings(env: NodeJS.ProcessEnv = process.env): MigrationSettings {
+  const text = envValue('CLICKHOUSE_RAW_RETENTION_DAYS', env);
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days < 1 || days > MAX_RETENTION_DAYS) {
+    throw new ConfigError('CLICKHOUSE_RAW_RETENTION_DAYS', `must be a whole number of days in 1..${MAX_RETENTION_DAYS}, got ${JSON.stringify(text)}`);
+  }
+  return { rawRetentionDays: days };
+}
+
+const QUERY_PARAMETER = /\{([a-z_]+):[A-Za-z0-9]+\}/g;
+
+/** The values of the query parameters `statement` uses; undefined when it uses none. */
+function statementParams(statement: string, settings: MigrationSettings, version: number): QueryParams | undefined {
+  const values: Record<string, number> = { raw_retention_days: settings.rawRetentionDays };
+  const used: Record<string, number> = {};
+  for (const [placeholder, key] of statement.matchAll(QUERY_PARAMETER)) {
+    const value = values[key!];
+    if (value === undefined) throw new MigrationError(version, `${placeholder} is not a migration setting`);
+    used[key!] = value;
+  }
+  return Object.keys(used).length === 0 ? undefined : used;
+}
 
 /** Reads the migration files in version order. Throws MigrationError on a malformed name or a repeated version. */
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
@@ -105,10 +146,16 @@ export function migrationSteps(text: string): MigrationStep[] {
  * re-runnable (`IF NOT EXISTS`), so a crash halfway through a migration is repaired by running
  * again.
  *
+ * Statements get the {@link MigrationSettings} they use as query parameters.
+ *
  * @throws MigrationError when a statement fails, or an applied migration's file has changed.
  * @example await migrate(httpSql(createClickHouse(endpoints.clickhouse)))
  */
-export async function migrate(sql: SqlRunner, migrations: readonly Migration[] = loadMigrations()): Promise<MigrationOutcome[]> {
+export async function migrate(
+  sql: SqlRunner,
+  migrations: readonly Migration[] = loadMigrations(),
+  settings: MigrationSettings = migrationSettings(),
+): Promise<MigrationOutcome[]> {
   await sql.command(
     `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version UInt32, name String, checksum String, applied_at DateTime('UTC'))
      ENGINE = ReplacingMergeTree() ORDER BY version`,
@@ -131,8 +178,9 @@ export async function migrate(sql: SqlRunner, migrations: readonly Migration[] =
     for (const step of migration.steps) {
       try {
         if (step.skipIf !== null && (await done(sql, step.skipIf))) continue;
-        await sql.command(step.sql);
+        await sql.command(step.sql, statementParams(step.sql, settings, migration.version));
       } catch (error) {
+        if (error instanceof MigrationError) throw error;
         throw new MigrationError(migration.version, `${migration.name} failed: ${messageOf(error)}`, error);
       }
     }

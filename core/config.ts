@@ -38,6 +38,7 @@ export const ENV_VARS: readonly EnvVar[] = Object.freeze([
   { name: 'CLICKHOUSE_USER', defaultValue: 'default', doc: 'ClickHouse user.' },
   { name: 'CLICKHOUSE_PASSWORD', defaultValue: '', doc: 'ClickHouse password; default: the one the local stack generated for its `default` user into <STACK_DIR>/clickhouse/default-password. Never logged.', secret: true, stackFile: 'clickhouse/default-password' },
   { name: 'CLICKHOUSE_DATABASE', defaultValue: 'twitch_pulse', doc: 'ClickHouse database of the project.' },
+  { name: 'CLICKHOUSE_RAW_RETENTION_DAYS', defaultValue: '90', doc: 'Days the raw ClickHouse tables (chat_messages, chat_events, moderation, dead_letters, late_records, consumer_lag) keep a row, by its time (TTL, 1..3650); read by `migrate` when migration 0008 runs.' },
   { name: 'CLICKHOUSE_GRAFANA_PASSWORD', defaultValue: '', doc: 'Password of the read-only `grafana` ClickHouse user (local stack; docker-compose requires it, no default is committed).', secret: true },
   { name: 'MINIO_ENDPOINT', defaultValue: 'http://127.0.0.1:9002', doc: 'MinIO (S3) endpoint.' },
   { name: 'MINIO_ROOT_USER', defaultValue: 'twitchpulse', doc: 'MinIO access key (the stack starts MinIO with it).' },

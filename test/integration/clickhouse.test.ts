@@ -1,7 +1,9 @@
 // Needs: ClickHouse of the local stack.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { migrate, migrationSettings } from '../../clickhouse/migrations.ts';
 import { createClickHouse } from '../../connectors/clickhouse/client.ts';
+import { httpSql } from '../../connectors/clickhouse/httpSql.ts';
 import { endpoints, uniqueName } from './harness.ts';
 
 describe('ClickHouse', () => {
@@ -12,6 +14,26 @@ describe('ClickHouse', () => {
     assert.equal((await ch.ping()).success, true);
     const rows = await (await ch.query({ query: `SELECT name FROM system.databases WHERE name = '${endpoints.clickhouse.database}'`, format: 'JSONEachRow' })).json<{ name: string }>();
     assert.deepEqual(rows, [{ name: endpoints.clickhouse.database }]);
+  });
+
+  it('migrates the raw tables with a TTL of CLICKHOUSE_RAW_RETENTION_DAYS on their time column', async () => {
+    const database = uniqueName('it_ttl').replaceAll('-', '_');
+    const admin = createClickHouse(endpoints.clickhouse, null);
+    const client = createClickHouse(endpoints.clickhouse, database);
+    try {
+      await admin.command({ query: 'CREATE DATABASE {database:Identifier}', query_params: { database } });
+      const { rawRetentionDays } = migrationSettings();
+      await migrate(httpSql(client));
+      const ttls: Record<string, string> = { chat_messages: 'event_time', chat_events: 'event_time', moderation: 'event_time', dead_letters: 'occurred_at', late_records: 'stream_time', consumer_lag: 'observed_at' };
+      for (const [table, column] of Object.entries(ttls)) {
+        const [row] = await httpSql(client).rows<{ statement: string }>(`SHOW CREATE TABLE ${table}`);
+        assert.ok(row!.statement.includes(`TTL ${column} + toIntervalDay(_CAST(${rawRetentionDays}, 'UInt16'))`), `${table}: ${row!.statement}`);
+      }
+    } finally {
+      await admin.command({ query: 'DROP DATABASE IF EXISTS {database:Identifier}', query_params: { database } });
+      await client.close();
+      await admin.close();
+    }
   });
 
   it('round-trips rows through a ReplacingMergeTree partitioned by day, collapsed with FINAL', async () => {
